@@ -1,0 +1,24 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError } from 'fastify'
+import fp from 'fastify-plugin'
+
+// The one error handler. A client error keeps its message, which tells the client what to fix; a
+// server error is logged with its stack and answered with no detail, which could leak internals.
+export default fp(
+  async function errorHandler(app) {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const statusCode = isHttpError(error.statusCode) ? error.statusCode : 500
+      const body = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' }
+      if (statusCode >= 500) {
+        request.log.error({ err: error }, 'request failed')
+        return reply.code(statusCode).send({ ...body, message: body.error })
+      }
+      return reply.code(statusCode).send({ ...body, code: error.code, message: error.message })
+    })
+  },
+  { name: 'errorHandler' },
+)
+
+function isHttpError(statusCode: number | undefined): statusCode is number {
+  return statusCode !== undefined && statusCode >= 400 && statusCode <= 599
+}

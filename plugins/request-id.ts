@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import fp from 'fastify-plugin'
+
+// A router's request id (Heroku's is 20 to 200 of [A-Za-z0-9+/=-]) ties our log lines to its own;
+// anything else a client sends is not let into the logs, and gets an id of our own instead.
+const SaneRequestId = /^[\w+/=.:-]{1,200}$/
+
+/** Fastify's genReqId: every log line of the request carries this id. */
+export function requestId(req: IncomingMessage): string {
+  const header = req.headers['x-request-id']
+  return typeof header === 'string' && SaneRequestId.test(header) ? header : randomUUID()
+}
+
+// Echoes the id, so a client can quote it when it reports a problem.
+export default fp(
+  async function echoRequestId(app) {
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.header('x-request-id', request.id)
+      done()
+    })
+  },
+  { name: 'requestId' },
+)

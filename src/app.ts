@@ -1,0 +1,47 @@
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import config, { type ConfigOptions } from '../plugins/config.js'
+import drain from '../plugins/drain.js'
+import errorHandler from '../plugins/error-handler.js'
+import echoRequestId, { requestId } from '../plugins/request-id.js'
+import health from '../routes/health.js'
+import root from '../routes/root.js'
+import { RequestLog } from './request-log.js'
+import { compileTrustProxy, type TrustProxy } from './trust-proxy.js'
+
+export interface AppOptions extends ConfigOptions {
+  /** The server passes its pino logger; tests leave it out and get no logs. */
+  logger?: FastifyBaseLogger
+}
+
+// Builds the whole app without listening: the server and the tests build the very same thing.
+export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
+  // Fastify takes trustProxy at construction, before the config is read: it gets a function that
+  // trusts no proxy until the config says otherwise.
+  let trustProxy: TrustProxy = compileTrustProxy('false')
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new RequestLog(),
+    genReqId: requestId,
+    trustProxy: (address, hop) => trustProxy(address, hop),
+    // The drain answers requests that arrive while closing, instead of refusing them with 503.
+    return503OnClosing: false,
+  }).withTypeProvider<JsonSchemaToTsProvider>()
+
+  await app.register(config, configOptions)
+  trustProxy = compileTrustProxy(app.config.TRUST_PROXY)
+  app.server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT
+  app.addHook('onRoute', (route) => {
+    route.handlerTimeout ??= app.config.REQUEST_TIMEOUT
+  })
+  await app.register(echoRequestId)
+  await app.register(errorHandler)
+  await app.register(drain)
+
+  await app.register(root)
+  await app.register(health)
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,85 @@
+import { pino } from 'pino'
+import { type App, buildApp } from './app.js'
+import { ListenError, PortForbiddenError, PortInUseError } from './errors.js'
+import { loggerOptions } from './logger.js'
+
+// The only file that touches the process: the environment, stdout, signals and the exit code.
+
+// Asynchronous, so that writing logs does not hold up requests; pino flushes it when we exit.
+const logger = pino(loggerOptions, pino.destination({ sync: false }))
+
+try {
+  const app = await buildApp({ env: process.env, envFile: '.env', logger })
+  exitGracefully(app)
+  await listen(app)
+} catch (error) {
+  logStartupFailure(error)
+  process.exit(1)
+}
+
+// Listens on every interface when HOST is unset: on IPv6 and IPv4 both, or on IPv4 alone where the
+// kernel has no IPv6, as Node does and Fastify does not.
+async function listen(app: App, host = app.config.HOST ?? '::') {
+  const port = app.config.PORT
+  try {
+    await app.listen({ port, host })
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException
+    if (code === 'EAFNOSUPPORT' && app.config.HOST === undefined) return listen(app, '0.0.0.0')
+    if (code === 'EADDRINUSE') throw new PortInUseError(port)
+    if (code === 'EACCES') throw new PortForbiddenError(port)
+    throw new ListenError(host, port, message)
+  }
+}
+
+// A cause we can explain gets one line saying what to do; anything else is a bug and keeps its stack.
+function logStartupFailure(error: unknown) {
+  const { code, message } = error as { code?: string; message: string }
+  if (code?.startsWith('APP_') || code === 'AVV_ERR_PLUGIN_EXEC_TIMEOUT') logger.fatal(message)
+  else logger.fatal({ err: error }, 'Startup failed')
+}
+
+// SIGTERM (Heroku, Render, Dokku, foreman) or SIGINT (Fly.io, overmind, Ctrl-C) drain the server:
+// requests in flight finish, then the process exits 0. A platform may repeat SIGTERM: the drain goes
+// on. A second SIGINT is a person at a terminal who does not want to wait: exit at once. A crash
+// drains the same way, then exits 1. SHUTDOWN_TIMEOUT bounds the drain.
+function exitGracefully(app: App) {
+  let exitCode: number | undefined
+  const shutdown = (code: number) => {
+    if (exitCode !== undefined) {
+      exitCode = Math.max(exitCode, code)
+      return
+    }
+    exitCode = code
+    const timeout = app.config.SHUTDOWN_TIMEOUT
+    setTimeout(() => {
+      const openRequests = app.drain.openRequests()
+      app.log.error({ openRequests }, `Shutdown timed out after ${timeout} ms with requests still open`)
+      process.exit(1)
+    }, timeout).unref()
+    app.close().then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'Closing failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => {
+    app.log.info(exitCode === undefined ? 'SIGTERM: draining' : 'SIGTERM again: still draining')
+    shutdown(0)
+  })
+  process.on('SIGINT', () => {
+    if (exitCode !== undefined) process.exit(130)
+    app.log.info('SIGINT: draining (press Ctrl-C again to exit at once)')
+    shutdown(0)
+  })
+  process.on('uncaughtException', (error) => {
+    app.log.fatal({ err: error }, 'Uncaught exception: draining, then exiting')
+    shutdown(1)
+  })
+  process.on('unhandledRejection', (reason) => {
+    app.log.fatal({ err: reason }, 'Unhandled rejection: draining, then exiting')
+    shutdown(1)
+  })
+}

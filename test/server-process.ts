@@ -1,0 +1,122 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { text } from 'node:stream/consumers'
+import { fileURLToPath } from 'node:url'
+import type { Test } from 'tap'
+import { ConfigSchema } from '../plugins/config.js'
+
+// The compiled server beside this compiled test, run as the Procfile runs it: a real process with a
+// real socket and real signals.
+const serverPath = fileURLToPath(new URL('../src/server.js', import.meta.url))
+
+export type Fixture =
+  | 'slow-route'
+  | 'crash-routes'
+  | 'failing-close'
+  | 'hanging-plugin'
+  | 'failing-plugin'
+  | 'no-ipv6'
+
+export interface SpawnOptions {
+  /** Settings for the server's environment; no other setting reaches it from the caller's shell. */
+  env?: Record<string, string>
+  /** Test fixtures the server preloads: what a user's code would add to the app. */
+  fixtures?: Fixture[]
+  /** A command that runs node, such as setpriv with its options. */
+  wrapper?: string[]
+  /** The working folder, where the server looks for .env; a new empty one by default. */
+  cwd?: string
+}
+
+export interface ServerProcess {
+  child: ChildProcessWithoutNullStreams
+  /** Every line the server has written to stdout, parsed as JSON. */
+  logs: Log[]
+  stdout: () => string
+  /** Everything the server wrote to stderr, once it has exited. */
+  stderr: Promise<string>
+  /** Resolves with the exit code: null if a signal killed the process, which ours never should. */
+  exited: Promise<number | null>
+}
+
+export function spawnServer(t: Test, { env = {}, fixtures = [], wrapper = [], cwd }: SpawnOptions = {}) {
+  const environment: Record<string, string | undefined> = { ...process.env, ...env }
+  for (const name of Object.keys(ConfigSchema.properties)) {
+    if (!(name in env)) delete environment[name]
+  }
+  const preloads = fixtures.flatMap((name) => [
+    '--import',
+    new URL(`fixtures/${name}.js`, import.meta.url).href,
+  ])
+  const argv = [...wrapper, process.execPath, ...preloads, serverPath]
+  const child = spawn(argv.shift() as string, argv, { cwd: cwd ?? emptyFolder(t), env: environment })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk
+  })
+  const stderr = text(child.stderr)
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
+  const server: ServerProcess = {
+    child,
+    get logs() {
+      return stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line))
+    },
+    stdout: () => stdout,
+    stderr,
+    exited,
+  }
+  return server
+}
+
+/** Spawns the server on a free port and resolves once it listens, with the port it bound. */
+export async function startServer(t: Test, options: SpawnOptions = {}) {
+  const server = spawnServer(t, { ...options, env: { PORT: '0', ...options.env } })
+  const address = await new Promise<URL>((resolve, reject) => {
+    server.child.stdout.on('data', () => {
+      const listening = server.logs.find((log) => String(log.msg).startsWith('Server listening at '))
+      if (listening) resolve(new URL(String(listening.msg).slice('Server listening at '.length)))
+    })
+    server.exited.then((code) => reject(new Error(`server exited (${code}): ${server.stdout()}`)))
+  })
+  return Object.assign(server, { address, port: Number(address.port) })
+}
+
+/** Sends the server a signal and resolves with its exit code and how long it took to exit. */
+export async function stop(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  const start = performance.now()
+  server.child.kill(signal)
+  const code = await server.exited
+  return { code, ms: performance.now() - start }
+}
+
+type Log = Record<string, unknown>
+
+/** Resolves with the first line the server logs with this message, or that matches. */
+export function logged(server: ServerProcess, match: string | ((log: Log) => boolean)) {
+  const matches = typeof match === 'string' ? (log: Log) => log.msg === match : match
+  return new Promise<Log>((resolve) => {
+    const check = () => {
+      const log = server.logs.find(matches)
+      if (log === undefined) return
+      server.child.stdout.off('data', check)
+      resolve(log)
+    }
+    server.child.stdout.on('data', check)
+    check()
+  })
+}
+
+function emptyFolder(t: Test) {
+  const folder = mkdtempSync(join(tmpdir(), 'server-'))
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }))
+  return folder
+}
