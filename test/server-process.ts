@@ -59,9 +59,8 @@ export function spawnServer(t: Test, { env = {}, fixtures = [], wrapper = [], cw
   })
   const stderr = text(child.stderr)
   const exited = once(child, 'exit').then(([code]) => code as number | null)
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
+  // A server a failed test left running; kill() does nothing to one that has exited.
+  t.teardown(() => child.kill('SIGKILL'))
   const server: ServerProcess = {
     child,
     get logs() {
