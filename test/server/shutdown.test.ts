@@ -8,6 +8,8 @@ t.jobs = 4
 const slowRoute = { fixtures: ['slow-route' as const] }
 const draining = 'Stopped accepting connections; draining the open ones'
 
+// How fast is for `npm run bench` to measure; what a test can tell on a busy machine is that the exit
+// waits for none of the timers involved, the shortest of which is the drain's 1 s idle grace.
 t.test('an idle server exits 0 on SIGTERM without waiting for a timer', async (t) => {
   const server = await startServer(t, { env: { SHUTDOWN_TIMEOUT: '60000' } })
   const { code, ms } = await stop(server)
