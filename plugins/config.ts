@@ -9,7 +9,8 @@ const milliseconds = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as 
 
 // The one declaration of every setting; its type is derived from it. A description says what the
 // value may be: the error for a bad value is written from it, and test/env-example.test.ts holds
-// .env.example to it. Plain JSON Schema, typed at compile time: nothing to load at startup.
+// .env.example to it. Mark a secret `writeOnly: true`: the release check never prints its value.
+// Plain JSON Schema, typed at compile time, so that nothing is loaded for it at startup.
 export const ConfigSchema = {
   type: 'object',
   properties: {
@@ -102,4 +103,15 @@ function namesOfInvalid(error: unknown): string[] {
   const { errors } = error as { errors?: AjvError[] }
   if (errors === undefined) throw error
   return errors.map((e) => e.params.missingProperty ?? e.instancePath.slice(1))
+}
+
+/** The configuration with the value of every secret setting (`writeOnly: true`) replaced. */
+export function redacted(config: Config): Record<string, unknown> {
+  const schemas: Record<string, JSONSchema> = ConfigSchema.properties
+  return Object.fromEntries(
+    Object.entries(config).map(([name, value]) => {
+      const schema = schemas[name]
+      return [name, typeof schema === 'object' && schema.writeOnly ? '[redacted]' : value]
+    }),
+  )
 }

@@ -2,6 +2,19 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError } from 'fastify'
 import fp from 'fastify-plugin'
 
+/** What every error answer looks like; routes declare it for each 4xx they can send. */
+export const ErrorSchema = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+  },
+  required: ['statusCode', 'error', 'message'],
+  additionalProperties: false,
+} as const
+
 // The one error handler. A client error keeps its message, which tells the client what to fix; a
 // server error is logged with its stack and answered with no detail, which could leak internals.
 export default fp(

@@ -6,6 +6,7 @@ import errorHandler from '../plugins/error-handler.js'
 import echoRequestId, { requestId } from '../plugins/request-id.js'
 import health from '../routes/health.js'
 import root from '../routes/root.js'
+import todos from '../routes/todos.js'
 import { RequestLog } from './request-log.js'
 import { compileTrustProxy, type TrustProxy } from './trust-proxy.js'
 
@@ -40,6 +41,7 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
 
   await app.register(root)
   await app.register(health)
+  await app.register(todos)
 
   return app
 }

@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
 import { ConfigSchema } from '../plugins/config.js'
 
-// The compiled server beside this compiled test, run as the Procfile runs it: a real process with a
-// real socket and real signals.
-const serverPath = fileURLToPath(new URL('../src/server.js', import.meta.url))
+// The compiled programs beside this compiled test, run as the Procfile runs them: real processes
+// with real sockets and real signals.
+const programs = { server: '../src/server.js', 'check-config': '../src/check-config.js' }
 
 export type Fixture =
   | 'slow-route'
@@ -19,8 +19,11 @@ export type Fixture =
   | 'hanging-plugin'
   | 'failing-plugin'
   | 'no-ipv6'
+  | 'secret-setting'
 
 export interface SpawnOptions {
+  /** Which program of the Procfile to run: the web server by default. */
+  program?: keyof typeof programs
   /** Settings for the server's environment; no other setting reaches it from the caller's shell. */
   env?: Record<string, string>
   /** Test fixtures the server preloads: what a user's code would add to the app. */
@@ -42,7 +45,8 @@ export interface ServerProcess {
   exited: Promise<number | null>
 }
 
-export function spawnServer(t: Test, { env = {}, fixtures = [], wrapper = [], cwd }: SpawnOptions = {}) {
+export function spawnServer(t: Test, options: SpawnOptions = {}) {
+  const { program = 'server', env = {}, fixtures = [], wrapper = [], cwd } = options
   const environment: Record<string, string | undefined> = { ...process.env, ...env }
   for (const name of Object.keys(ConfigSchema.properties)) {
     if (!(name in env)) delete environment[name]
@@ -51,7 +55,8 @@ export function spawnServer(t: Test, { env = {}, fixtures = [], wrapper = [], cw
     '--import',
     new URL(`fixtures/${name}.js`, import.meta.url).href,
   ])
-  const argv = [...wrapper, process.execPath, ...preloads, serverPath]
+  const programPath = fileURLToPath(new URL(programs[program], import.meta.url))
+  const argv = [...wrapper, process.execPath, ...preloads, programPath]
   const child = spawn(argv.shift() as string, argv, { cwd: cwd ?? emptyFolder(t), env: environment })
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => {

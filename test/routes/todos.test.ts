@@ -1,0 +1,114 @@
+import t from 'tap'
+import { build } from '../helper.js'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+
+t.test('POST /todos creates a todo: 201, its location, and the todo', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'POST', url: '/todos', payload: { title: 'Write the README' } })
+  t.equal(res.statusCode, 201)
+  const todo = res.json()
+  t.match(todo, { id: uuid, title: 'Write the README', done: false, createdAt: String })
+  t.ok(Date.parse(todo.createdAt) <= Date.now(), 'createdAt is a date')
+  t.equal(res.headers.location, `/todos/${todo.id}`)
+  const fetched = await app.inject({ url: res.headers.location })
+  t.equal(fetched.statusCode, 200)
+  t.same(fetched.json(), todo)
+})
+
+t.test('POST /todos answers 400, saying what is wrong, for a bad body', async (t) => {
+  const app = await build(t)
+  const cases = [
+    { name: 'no title', payload: {}, message: "body must have required property 'title'" },
+    {
+      name: 'an empty title',
+      payload: { title: '' },
+      message: 'body/title must NOT have fewer than 1 characters',
+    },
+    {
+      name: 'a title too long',
+      payload: { title: 'x'.repeat(201) },
+      message: 'body/title must NOT have more than 200 characters',
+    },
+    {
+      name: 'done not a boolean',
+      payload: { title: 'x', done: 'maybe' },
+      message: 'body/done must be boolean',
+    },
+    { name: 'not an object', payload: [{ title: 'x' }], message: 'body must be object' },
+  ]
+  for (const { name, payload, message } of cases) {
+    const res = await app.inject({ method: 'POST', url: '/todos', payload })
+    t.equal(res.statusCode, 400, name)
+    t.same(res.json(), { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_VALIDATION', message }, name)
+  }
+})
+
+t.test('POST /todos drops properties it does not know', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/todos',
+    payload: { title: 'x', id: 'mine', admin: true },
+  })
+  t.equal(res.statusCode, 201)
+  t.match(res.json().id, uuid)
+  t.notOk('admin' in res.json())
+})
+
+t.test('GET /todos/:id answers 404 for an unknown id and 400 for one that is not a uuid', async (t) => {
+  const app = await build(t)
+  const missing = await app.inject({ url: '/todos/6f1c9a4e-2b7d-4c1e-9f3a-0d5e8b7c6a21' })
+  t.equal(missing.statusCode, 404)
+  t.same(missing.json(), {
+    statusCode: 404,
+    error: 'Not Found',
+    code: 'APP_TODO_NOT_FOUND',
+    message: 'No todo has the id 6f1c9a4e-2b7d-4c1e-9f3a-0d5e8b7c6a21',
+  })
+  const malformed = await app.inject({ url: '/todos/42' })
+  t.equal(malformed.statusCode, 400)
+  t.equal(malformed.json().message, 'params/id must match format "uuid"')
+})
+
+t.test('GET /todos lists the newest todos, filtered by done', async (t) => {
+  const app = await build(t)
+  for (const [title, done] of [
+    ['a', false],
+    ['b', true],
+    ['c', false],
+  ] as const) {
+    await app.inject({ method: 'POST', url: '/todos', payload: { title, done } })
+  }
+  const titles = async (url: string) =>
+    (await app.inject({ url })).json().map((todo: { title: string }) => todo.title)
+  t.same(await titles('/todos'), ['a', 'b', 'c'])
+  t.same(await titles('/todos?done=false'), ['a', 'c'])
+  t.same(await titles('/todos?done=true'), ['b'])
+  t.same(await titles('/todos?limit=2'), ['b', 'c'])
+})
+
+t.test('GET /todos answers 400 for a bad query', async (t) => {
+  const app = await build(t)
+  for (const query of ['limit=0', 'limit=101', 'limit=ten', 'done=perhaps']) {
+    const res = await app.inject({ url: `/todos?${query}` })
+    t.equal(res.statusCode, 400, query)
+    t.match(res.json(), { code: 'FST_ERR_VALIDATION', message: /^querystring\// }, query)
+  }
+})
+
+t.test('keeps only the newest 1000 todos, so memory stays bounded', async (t) => {
+  const app = await build(t)
+  const first = (await app.inject({ method: 'POST', url: '/todos', payload: { title: 'first' } })).json()
+  for (let i = 0; i < 1000; i++)
+    await app.inject({ method: 'POST', url: '/todos', payload: { title: `${i}` } })
+  t.equal((await app.inject({ url: `/todos/${first.id}` })).statusCode, 404, 'the oldest is gone')
+  t.same((await app.inject({ url: '/todos?limit=1' })).json()[0].title, '999')
+})
+
+t.test('each app has its own todos', async (t) => {
+  const one = await build(t)
+  const other = await build(t)
+  const todo = (await one.inject({ method: 'POST', url: '/todos', payload: { title: 'mine' } })).json()
+  t.equal((await other.inject({ url: `/todos/${todo.id}` })).statusCode, 404)
+})
