@@ -1,8 +1,8 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import config, { type ConfigOptions } from '../plugins/config.js'
-import drain from '../plugins/drain.js'
 import errorHandler from '../plugins/error-handler.js'
+import inFlight from '../plugins/in-flight.js'
 import echoRequestId, { requestId } from '../plugins/request-id.js'
 import health from '../routes/health.js'
 import root from '../routes/root.js'
@@ -32,12 +32,9 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
   await app.register(config, configOptions)
   trustProxy = compileTrustProxy(app.config.TRUST_PROXY)
   app.server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT
-  app.addHook('onRoute', (route) => {
-    route.handlerTimeout ??= app.config.REQUEST_TIMEOUT
-  })
   await app.register(echoRequestId)
   await app.register(errorHandler)
-  await app.register(drain)
+  await app.register(inFlight)
 
   await app.register(root)
   await app.register(health)

@@ -18,3 +18,5 @@ export const PortForbiddenError = createError(
 export const ListenError = createError('APP_LISTEN_FAILED', 'Cannot listen on %s port %s: %s')
 
 export const TodoNotFoundError = createError('APP_TODO_NOT_FOUND', 'No todo has the id %s', 404)
+
+export const RequestTimeoutError = createError('APP_REQUEST_TIMEOUT', 'No answer within %s ms', 503)

@@ -3,8 +3,12 @@ import { spawnServer } from './server-process.js'
 
 t.jobs = 3
 
-t.test('prints the configuration the server would run with, and exits 0', async (t) => {
-  const check = spawnServer(t, { program: 'check-config', env: { PORT: '8080', LOG_LEVEL: 'warn' } })
+t.test('prints the configuration the server would run with, secrets redacted, and exits 0', async (t) => {
+  const check = spawnServer(t, {
+    program: 'check-config',
+    fixtures: ['secret-setting'],
+    env: { PORT: '8080', LOG_LEVEL: 'warn', DATABASE_URL: 'postgres://app:hunter2@db.internal/app' },
+  })
   t.equal(await check.exited, 0)
   t.same(JSON.parse(check.stdout()), {
     PORT: 8080,
@@ -13,7 +17,9 @@ t.test('prints the configuration the server would run with, and exits 0', async 
     KEEP_ALIVE_TIMEOUT: 95000,
     REQUEST_TIMEOUT: 25000,
     SHUTDOWN_TIMEOUT: 4000,
+    DATABASE_URL: '[redacted]',
   })
+  t.notMatch(check.stdout() + (await check.stderr), /hunter2/, 'the secret is printed nowhere')
 })
 
 t.test('exits 1 on a configuration the server would refuse, saying why', async (t) => {
@@ -23,16 +29,4 @@ t.test('exits 1 on a configuration the server would refuse, saying why', async (
     t.match(await check.stderr, /^Invalid configuration: (PORT|TRUST_PROXY) must be /, JSON.stringify(env))
     t.equal(check.stdout(), '', 'prints no configuration')
   }
-})
-
-t.test('never prints the value of a secret setting', async (t) => {
-  const secret = 'postgres://app:hunter2@db.internal/app'
-  const check = spawnServer(t, {
-    program: 'check-config',
-    fixtures: ['secret-setting'],
-    env: { DATABASE_URL: secret },
-  })
-  t.equal(await check.exited, 0)
-  t.match(JSON.parse(check.stdout()), { DATABASE_URL: '[redacted]', PORT: 5000 })
-  t.notMatch(check.stdout() + (await check.stderr), /hunter2/)
 })

@@ -86,11 +86,3 @@ t.test('a status code Node has no name for keeps its code', async (t) => {
   t.equal(res.statusCode, 499)
   t.same(res.json(), { statusCode: 499, error: 'Error', message: 'client went away' })
 })
-
-t.test('a request slower than REQUEST_TIMEOUT is answered 503', async (t) => {
-  const app = await build(t, { env: { REQUEST_TIMEOUT: '50' } })
-  app.get('/never', () => new Promise(() => {}))
-  const res = await app.inject({ method: 'GET', url: '/never' })
-  t.equal(res.statusCode, 503)
-  t.same(res.json(), { statusCode: 503, error: 'Service Unavailable', message: 'Service Unavailable' })
-})

@@ -36,7 +36,7 @@ t.test('a request in flight at SIGTERM completes with its full body, then the se
 
 t.test('a repeated SIGTERM does not cut the drain short', async (t) => {
   const server = await startServer(t, slowRoute)
-  const response = get(server, '/slow/300')
+  const response = get(server, '/slow/2000')
   await logged(server, 'slow request started')
   const exit = stop(server)
   await logged(server, 'SIGTERM: draining')
@@ -113,6 +113,16 @@ t.test('an uncaught exception is logged in one line, then the server drains and 
   ])
 })
 
+t.test('no log line is lost when the process crashes: the buffered lines are written at exit', async (t) => {
+  const server = await startServer(t, { fixtures: ['crash-routes'] })
+  const ids = Array.from({ length: 5 }, (_, i) => `before-the-crash-${i}`)
+  for (const id of ids) await get(server, '/', undefined, id)
+  await get(server, '/crash/throw', undefined, 'the-crash')
+  t.equal(await server.exited, 1)
+  const logged = server.logs.filter((log) => log.msg === 'request completed').map((log) => log.reqId)
+  t.same(logged, [...ids, 'the-crash'])
+})
+
 t.test('an unhandled rejection is logged in one line, then the server exits 1', async (t) => {
   const server = await startServer(t, { fixtures: ['crash-routes'] })
   await get(server, '/crash/reject')
@@ -142,19 +152,28 @@ interface Answer {
   socketReused: boolean
 }
 
-function get(server: ServerProcess & { port: number }, path: string, agent?: Agent) {
+function get(server: ServerProcess & { port: number }, path: string, agent?: Agent, id?: string) {
   return new Promise<Answer>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, agent: agent ?? false }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        body += chunk
-      })
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, socketReused: req.reusedSocket }),
-      )
-      res.on('error', reject)
-    })
+    const headers = id === undefined ? {} : { 'x-request-id': id }
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, agent: agent ?? false, headers },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => {
+          body += chunk
+        })
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body,
+            socketReused: req.reusedSocket,
+          }),
+        )
+        res.on('error', reject)
+      },
+    )
     req.on('error', reject)
     req.end()
   })
