@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, platform, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
+import { connections, load, type Program, start } from './harness.js'
 import { type Figures, metrics, type Summary, table } from './table.js'
 
 // npm run bench: this app and a bare Fastify baseline (bench/baseline.ts), each a fresh process on a
@@ -29,13 +26,6 @@ const profile = {
   ...(args.quick && { rounds: 1, seconds: 0.3, warmupSeconds: 0.2, fixedLoad: 1_000 }),
 }
 const rounds = Number(args.rounds ?? profile.rounds)
-const connections = 50
-
-const programs = {
-  app: fileURLToPath(new URL('../src/server.js', import.meta.url)),
-  baseline: fileURLToPath(new URL('./baseline.js', import.meta.url)),
-}
-type Program = keyof typeof programs
 const orders = [
   ['baseline', 'app'],
   ['app', 'baseline'],
@@ -80,18 +70,8 @@ console.log(
 
 /** Starts the program as production runs it, loads it, stops it, and returns what it measured. */
 async function measure(program: Program): Promise<Run> {
-  const port = await freePort()
   const logFile = join(logs, `${program}.log`)
-  const stdout = openSync(logFile, 'w')
-  const spawned = performance.now()
-  const child = spawn(process.execPath, [programs[program]], {
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
-    stdio: ['ignore', stdout, 'inherit'],
-  })
-  closeSync(stdout)
-  const exited = once(child, 'exit')
-  await firstConnection(port)
-  const startupMs = performance.now() - spawned
+  const { port, child, exited, startupMs, rssMb } = await start(program, logFile)
 
   const get = { url: `http://127.0.0.1:${port}/` }
   const post = {
@@ -102,19 +82,19 @@ async function measure(program: Program): Promise<Run> {
   }
   const warmup = [await load({ ...get, duration: profile.warmupSeconds })]
   warmup.push(await load({ ...post, duration: profile.warmupSeconds }))
-  const rssAfterWarmupMb = rss(child.pid)
+  const rssAfterWarmupMb = rssMb()
   const gets = await load({ ...get, duration: profile.seconds })
   const posts = await load({ ...post, duration: profile.seconds })
   const fixed = [
     await load({ ...get, amount: profile.fixedLoad }),
     await load({ ...post, amount: profile.fixedLoad }),
   ]
-  const rssAfterLoadMb = rss(child.pid)
+  const rssAfterLoadMb = rssMb()
 
   await sleep(1_100) // past the drain's idle grace, so that the shutdown measured is an idle one
   const stopping = performance.now()
   child.kill('SIGTERM')
-  const [code] = await exited
+  const code = await exited
   const shutdownMs = performance.now() - stopping
   assert.equal(code, 0, `${program} exited with ${code}`)
 
@@ -141,43 +121,6 @@ async function measure(program: Program): Promise<Run> {
     answered,
     logLines: logLines.length,
   }
-}
-
-/** Loads the server; every request must be answered 2xx, or the figures would mean nothing. */
-async function load(options: autocannon.Options) {
-  const result = await autocannon({ connections, ...options })
-  const failed = result.non2xx + result.errors + result.timeouts
-  assert.equal(failed, 0, `${failed} of ${result.requests.total} requests failed on ${options.url}`)
-  return result
-}
-
-/** Resolves when the port first accepts a connection: the server is ready to be measured. */
-async function firstConnection(port: number) {
-  while (!(await accepts(port))) await sleep(1)
-}
-
-function accepts(port: number) {
-  return new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    socket.once('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
-}
-
-async function freePort() {
-  const server = createServer().listen(0, '::')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
-
-/** Resident memory of a process, in MB, as ps reports it on Linux and macOS. */
-function rss(pid: number | undefined) {
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })) / 1024
 }
 
 function summarise(key: keyof Figures): Summary {
