@@ -30,7 +30,10 @@ async function listen(app: App, host = app.config.HOST ?? '::') {
     await app.listen({ port, host })
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException
-    if (code === 'EAFNOSUPPORT' && app.config.HOST === undefined) return listen(app, '0.0.0.0')
+    if (code === 'EAFNOSUPPORT' && host === '::' && app.config.HOST === undefined) {
+      app.log.warn('This machine has no IPv6: listening on IPv4 only')
+      return listen(app, '0.0.0.0')
+    }
     if (code === 'EADDRINUSE') throw new PortInUseError(port)
     if (code === 'EACCES') throw new PortForbiddenError(port)
     throw new ListenError(host, port, message)

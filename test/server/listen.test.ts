@@ -21,6 +21,7 @@ t.test('with HOST unset it answers on IPv4 and IPv6 loopback', async (t) => {
 t.test('on a kernel without IPv6 and HOST unset it listens on IPv4', async (t) => {
   const server = await startServer(t, { fixtures: ['no-ipv6'] })
   t.equal(server.address.hostname, '127.0.0.1')
+  t.ok(server.logs.some((log) => log.msg === 'This machine has no IPv6: listening on IPv4 only'))
   t.equal((await fetch(`http://127.0.0.1:${server.port}/health`)).status, 200)
   t.equal((await stop(server)).code, 0)
 })
