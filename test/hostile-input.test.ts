@@ -1,4 +1,4 @@
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { build } from './helper.js'
@@ -189,11 +189,7 @@ for (const { name, request, answer } of cases) {
 
 t.test('slow headers hold up no one else, and get their answer when they end', async (t) => {
   const socket = connect(port, '127.0.0.1')
-  let response = ''
-  socket.setEncoding('latin1').on('data', (data: string) => {
-    response += data
-  })
-  const closed = new Promise((resolve) => socket.on('close', resolve))
+  const response = everything(socket)
   for (const byte of 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ') {
     socket.write(byte)
     await sleep(20)
@@ -204,22 +200,23 @@ t.test('slow headers hold up no one else, and get their answer when they end', a
     'another client is answered meanwhile',
   )
   socket.end('a\x01b\r\n\r\n')
-  await closed
-  t.equal(lastStatus(response), 400)
+  t.equal(lastStatus(await response), 400)
 })
 
 /** Sends raw bytes on a new connection and resolves with all that came back until it closed. */
 function exchange(request: string) {
-  return new Promise<string>((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    let response = ''
-    socket.setEncoding('latin1').on('data', (data: string) => {
-      response += data
-    })
-    socket.on('close', () => resolve(response))
-    socket.on('error', () => {})
-    socket.end(Buffer.from(request, 'latin1'))
+  const socket = connect(port, '127.0.0.1')
+  socket.on('error', () => {})
+  socket.end(Buffer.from(request, 'latin1'))
+  return everything(socket)
+}
+
+function everything(socket: Socket) {
+  let received = ''
+  socket.setEncoding('latin1').on('data', (data: string) => {
+    received += data
   })
+  return new Promise<string>((resolve) => socket.on('close', () => resolve(received)))
 }
 
 // The status of the last response: a 100 Continue may come first.
