@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { closeSync, openSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
+import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -10,28 +10,54 @@ import autocannon from 'autocannon'
 // What the benchmark and the load scripts share: starting a program as production runs it, loading
 // it, and reading its memory.
 
+const compiled = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export const programs = {
-  app: fileURLToPath(new URL('../src/server.js', import.meta.url)),
-  baseline: fileURLToPath(new URL('./baseline.js', import.meta.url)),
+  app: [compiled('../src/server.js')],
+  baseline: [compiled('./baseline.js')],
+  /** Bare Fastify logging each request as the app does. */
+  logging: [compiled('./baseline.js'), '--request-log'],
 }
 export type Program = keyof typeof programs
 
 /** Connections the load generator keeps busy. */
 export const connections = 50
 
-/** Starts the program compiled, with NODE_ENV=production and its stdout to a file, on a free port. */
-export async function start(program: Program, logFile: string) {
+/**
+ * Starts the program compiled, with NODE_ENV=production, on a free port. Its stdout is a pipe, as on
+ * a platform, whose log router reads it: `log` holds the count of request lines and every other line.
+ * (To a file, the exit would include pino's fsync of it: the disk's time, not the program's.)
+ */
+export async function start(program: Program) {
   const port = await freePort()
-  const stdout = openSync(logFile, 'w')
   const spawned = performance.now()
-  const child = spawn(process.execPath, [programs[program]], {
+  const child = spawn(process.execPath, programs[program], {
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
-    stdio: ['ignore', stdout, 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
-  closeSync(stdout)
+  const log = readLog(child.stdout)
   const exited = once(child, 'exit').then(([code]) => code as number | null)
   while (!(await accepts(port))) await sleep(1)
-  return { child, port, exited, startupMs: performance.now() - spawned, rssMb: () => rss(child.pid) }
+  return { child, port, exited, log, startupMs: performance.now() - spawned, rssMb: () => rss(child.pid) }
+}
+
+/** The program's log, complete once its stdout has ended. */
+export interface Log {
+  requestLines: number
+  otherLines: string[]
+  ended: Promise<unknown>
+}
+
+function readLog(stdout: Readable) {
+  const log: Log = { requestLines: 0, otherLines: [], ended: once(stdout, 'end') }
+  let partial = ''
+  stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n')
+    partial = lines.pop() as string
+    for (const line of lines)
+      if (line.includes('"msg":"request completed"')) log.requestLines++
+      else log.otherLines.push(line)
+  })
+  return log
 }
 
 /** Loads a server; every request must be answered 2xx, or the figures would mean nothing. */

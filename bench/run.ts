@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, platform, tmpdir, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { cpus, platform, totalmem } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { connections, load, type Program, start } from './harness.js'
-import { type Figures, metrics, type Summary, table } from './table.js'
+import type autocannon from 'autocannon'
+import { connections, type Log, load, type Program, start } from './harness.js'
+import {
+  type Figures,
+  type LoggingSummary,
+  loggingLine,
+  metrics,
+  type Ratio,
+  type Summary,
+  table,
+} from './table.js'
 
 // npm run bench: this app and a bare Fastify baseline (bench/baseline.ts), each a fresh process on a
 // free loopback port, measured alternately A B A B, round after round. Absolute figures from a shared
@@ -27,29 +35,32 @@ const profile = {
 }
 const rounds = Number(args.rounds ?? profile.rounds)
 const orders = [
-  ['baseline', 'app'],
-  ['app', 'baseline'],
+  ['baseline', 'logging', 'app'],
+  ['app', 'logging', 'baseline'],
 ] as const
 
-interface Run extends Figures {
+interface Logged {
   answered: number
   logLines: number
 }
+interface Run extends Figures, Logged {}
+type LoggingRun = Pick<Figures, 'getRps' | 'getP99Ms'> & Logged
+type Round = { app: Run; baseline: Run; logging: LoggingRun }
 
-const logs = mkdtempSync(join(tmpdir(), 'bench-'))
-const perRound: Record<Program, Run>[] = []
+const perRound: Round[] = []
 for (let round = 1; round <= rounds; round++) {
-  // A B, then B A: whatever favours the first or the second of a pair favours each program equally.
-  const measured: Partial<Record<Program, Run>> = {}
-  for (const program of orders[round % 2] as (typeof orders)[number])
-    measured[program] = await measure(program)
-  const { app, baseline } = measured as Record<Program, Run>
-  perRound.push({ app, baseline })
+  // A B, then B A: whatever favours the first or the last of a round favours each program equally.
+  const measured: Partial<Round> = {}
+  for (const program of orders[round % 2] as (typeof orders)[number]) {
+    if (program === 'logging') measured.logging = await measureLogging()
+    else measured[program] = await measure(program)
+  }
+  const { app, baseline } = measured as Round
+  perRound.push(measured as Round)
   console.error(
     `round ${round}/${rounds}: GET / at ${(app.getRps / baseline.getRps).toFixed(2)} x the baseline`,
   )
 }
-rmSync(logs, { recursive: true, force: true })
 
 const results = {
   date: new Date().toISOString(),
@@ -57,12 +68,18 @@ const results = {
   node: process.version,
   profile: { ...profile, rounds, connections },
   summary: Object.fromEntries(metrics.map(({ key }) => [key, summarise(key)])),
+  logging: {
+    getRps: median(perRound.map(({ logging }) => logging.getRps)),
+    vsBaseline: ratios(perRound.map(({ logging, baseline }) => logging.getRps / baseline.getRps)),
+    appVsLogging: ratios(perRound.map(({ app, logging }) => app.getRps / logging.getRps)),
+  } satisfies LoggingSummary,
   // Proof that the app logged as production does: one line per answered request.
   appLogLinesPerRequest: median(perRound.map(({ app }) => app.logLines / app.answered)),
   perRound,
 }
 writeFileSync(args.output, `${JSON.stringify(results, null, 2)}\n`)
 console.log(table(results.summary as Record<keyof Figures, Summary>))
+console.log(`\n${loggingLine(results.logging)}`)
 console.log(
   `\n${results.date.slice(0, 10)}, ${results.machine}, Node ${results.node}, ${rounds} rounds;`,
   `the app logged ${results.appLogLinesPerRequest.toFixed(3)} lines per request.`,
@@ -70,8 +87,7 @@ console.log(
 
 /** Starts the program as production runs it, loads it, stops it, and returns what it measured. */
 async function measure(program: Program): Promise<Run> {
-  const logFile = join(logs, `${program}.log`)
-  const { port, child, exited, startupMs, rssMb } = await start(program, logFile)
+  const { port, child, exited, log, startupMs, rssMb } = await start(program)
 
   const get = { url: `http://127.0.0.1:${port}/` }
   const post = {
@@ -98,17 +114,6 @@ async function measure(program: Program): Promise<Run> {
   const shutdownMs = performance.now() - stopping
   assert.equal(code, 0, `${program} exited with ${code}`)
 
-  const answered = [...warmup, gets, posts, ...fixed].reduce((sum, result) => sum + result['2xx'], 0)
-  const logLines = readFileSync(logFile, 'utf8')
-    .split('\n')
-    .filter((line) => line.includes('request completed'))
-  // The app is measured logging as in production: a line for every request it answered (a few more
-  // come from requests answered after the load generator stopped counting).
-  const logged = logLines.length >= answered
-  assert.ok(
-    program === 'baseline' || logged,
-    `${program} logged ${logLines.length} lines for ${answered} requests`,
-  )
   return {
     getRps: gets.requests.average,
     getP99Ms: gets.latency.p99,
@@ -118,20 +123,48 @@ async function measure(program: Program): Promise<Run> {
     shutdownMs,
     rssAfterWarmupMb,
     rssAfterLoadMb,
-    answered,
-    logLines: logLines.length,
+    ...(await logged(program, log, [...warmup, gets, posts, ...fixed])),
   }
 }
 
+/** Bare Fastify logging as the app does, on GET / alone: what logging costs, apart from the rest. */
+async function measureLogging(): Promise<LoggingRun> {
+  const { port, child, exited, log } = await start('logging')
+  const get = { url: `http://127.0.0.1:${port}/` }
+  const warmup = await load({ ...get, duration: profile.warmupSeconds })
+  const gets = await load({ ...get, duration: profile.seconds })
+  child.kill('SIGTERM')
+  assert.equal(await exited, 0, 'logging exited with an error')
+  return {
+    getRps: gets.requests.average,
+    getP99Ms: gets.latency.p99,
+    ...(await logged('logging', log, [warmup, gets])),
+  }
+}
+
+// A program that logs is measured logging as in production: a line for every request it answered (a
+// few more come from requests answered after the load generator stopped counting).
+async function logged(program: Program, log: Log, loads: autocannon.Result[]): Promise<Logged> {
+  await log.ended
+  const answered = loads.reduce((sum, result) => sum + result['2xx'], 0)
+  const logLines = log.requestLines
+  assert.ok(
+    program === 'baseline' || logLines >= answered,
+    `${program} logged ${logLines} lines for ${answered} requests`,
+  )
+  return { answered, logLines }
+}
+
 function summarise(key: keyof Figures): Summary {
-  const ratios = perRound.map((round) => round.app[key] / round.baseline[key])
   return {
     app: median(perRound.map((round) => round.app[key])),
     baseline: median(perRound.map((round) => round.baseline[key])),
-    ratio: median(ratios),
-    ratioMin: Math.min(...ratios),
-    ratioMax: Math.max(...ratios),
+    ...ratios(perRound.map((round) => round.app[key] / round.baseline[key])),
   }
+}
+
+function ratios(perRound: number[]): Ratio {
+  return { ratio: median(perRound), ratioMin: Math.min(...perRound), ratioMax: Math.max(...perRound) }
 }
 
 /** The middle value; of an even number of rounds, the lower of the two in the middle. */

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
 import { connections, start } from './harness.js'
@@ -22,9 +19,7 @@ interface Sent {
   reason?: string
 }
 
-const logs = mkdtempSync(join(tmpdir(), 'shutdown-under-load-'))
-const logFile = join(logs, 'app.log')
-const app = await start('app', logFile)
+const app = await start('app')
 const agent = new Agent({ keepAlive: true, maxSockets: connections })
 const sent: Sent[] = []
 
@@ -37,11 +32,9 @@ const code = await app.exited
 agent.destroy()
 
 // When the listener closed, by the server's own clock: its log line says so.
-const closedLine = readFileSync(logFile, 'utf8')
-  .split('\n')
-  .find((line) => line.includes('Stopped accepting connections'))
+await app.log.ended
+const closedLine = app.log.otherLines.find((line) => line.includes('Stopped accepting connections'))
 const listenerClosed = JSON.parse(closedLine ?? '{}').time as number
-rmSync(logs, { recursive: true, force: true })
 
 const count = (outcome: Outcome, list = sent) => list.filter((s) => s.outcome === outcome).length
 const beforeClose = sent.filter((s) => s.at <= listenerClosed)

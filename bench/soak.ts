@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { load, start } from './harness.js'
 
@@ -28,8 +25,7 @@ const requests = [
   { method: 'GET' as const, path: '/health' },
 ]
 
-const logs = mkdtempSync(join(tmpdir(), 'soak-'))
-const app = await start('app', join(logs, 'app.log'))
+const app = await start('app')
 const url = `http://127.0.0.1:${app.port}`
 
 await load({ url, requests, duration: warmupSeconds })
@@ -43,7 +39,6 @@ for (let slice = 0; slice < slices; slice++) {
 }
 app.child.kill('SIGTERM')
 const code = await app.exited
-rmSync(logs, { recursive: true, force: true })
 
 const atEnd = series.at(-1) as number
 const growth = atEnd / afterWarmup - 1

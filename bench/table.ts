@@ -11,13 +11,24 @@ export interface Figures {
   rssAfterLoadMb: number
 }
 
-/** One figure over the rounds: the medians, and the median and range of the per-round ratios. */
-export interface Summary {
-  app: number
-  baseline: number
+/** A ratio over the rounds: its median and range. */
+export interface Ratio {
   ratio: number
   ratioMin: number
   ratioMax: number
+}
+
+/** One figure over the rounds: the medians, and the per-round ratio app/baseline. */
+export interface Summary extends Ratio {
+  app: number
+  baseline: number
+}
+
+/** GET / of bare Fastify logging as the app does, against bare Fastify and against the app. */
+export interface LoggingSummary {
+  getRps: number
+  vsBaseline: Ratio
+  appVsLogging: Ratio
 }
 
 export const metrics: { key: keyof Figures; label: string; goal?: string; met?: (s: Summary) => boolean }[] =
@@ -47,8 +58,7 @@ export function table(summary: Record<keyof Figures, Summary>) {
   const rows = metrics.map(({ key, label, goal, met }) => {
     const s = summary[key]
     const verdict = met === undefined ? '' : `${goal}: ${(['missed', 'met'] as const)[Number(met(s))]}`
-    const range = `${s.ratioMin.toFixed(2)}–${s.ratioMax.toFixed(2)}`
-    return `| ${label} | ${figure(s.app)} | ${figure(s.baseline)} | ${s.ratio.toFixed(2)} | ${range} | ${verdict} |`
+    return `| ${label} | ${figure(s.app)} | ${figure(s.baseline)} | ${s.ratio.toFixed(2)} | ${range(s)} | ${verdict} |`
   })
   return [
     '| Median of the rounds | App | Bare Fastify | Ratio | Ratio range | Target |',
@@ -59,4 +69,17 @@ export function table(summary: Record<keyof Figures, Summary>) {
 
 function figure(value: number) {
   return value >= 100 ? Math.round(value).toString() : value.toFixed(value >= 10 ? 1 : 2)
+}
+
+/** What logging alone costs: the sentence under the table. */
+export function loggingLine({ getRps, vsBaseline, appVsLogging }: LoggingSummary) {
+  return [
+    `Bare Fastify logging each request as the app does: GET / ${figure(getRps)} requests/s,`,
+    `${vsBaseline.ratio.toFixed(2)} × bare Fastify (${range(vsBaseline)});`,
+    `the app at ${appVsLogging.ratio.toFixed(2)} × that (${range(appVsLogging)}).`,
+  ].join(' ')
+}
+
+function range({ ratioMin, ratioMax }: Ratio) {
+  return `${ratioMin.toFixed(2)}–${ratioMax.toFixed(2)}`
 }

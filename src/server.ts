@@ -1,22 +1,17 @@
-import { pino } from 'pino'
 import { type App, buildApp } from './app.js'
 import { ListenError, PortForbiddenError, PortInUseError } from './errors.js'
-import { loggerOptions } from './logger.js'
+import { stdoutLogger } from './logger.js'
 
 // The only file that touches the process: the environment, stdout, signals and the exit code.
 
-// Buffered and asynchronous, so that logging holds requests up as little as it can: lines go out
-// 4 KiB at a time, or a quarter of a second after they were logged, and all of them when we exit.
-// The lines that say the server listens or stops go out at once.
-const stdout = pino.destination({ sync: false, minLength: 4096 })
-const logger = pino(loggerOptions, stdout)
-setInterval(() => stdout.flush(), 250).unref()
+// Log lines go out in batches; the lines that say the server listens or stops go out at once.
+const { logger, flush } = stdoutLogger()
 
 try {
   const app = await buildApp({ env: process.env, envFile: '.env', logger })
   exitGracefully(app)
   await listen(app)
-  stdout.flush()
+  flush()
 } catch (error) {
   logStartupFailure(error)
   process.exit(1)
@@ -54,7 +49,7 @@ function logStartupFailure(error: unknown) {
 function exitGracefully(app: App) {
   let exitCode: number | undefined
   const shutdown = (code: number) => {
-    stdout.flush() // the line saying why is for whoever is watching now
+    flush() // the line saying why is for whoever is watching now
     if (exitCode !== undefined) {
       exitCode = Math.max(exitCode, code)
       return

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { table } from '../bench/table.js'
+import { loggingLine, table } from '../bench/table.js'
 
 // What the README states that the repository can check.
 
@@ -13,6 +13,7 @@ t.test(
     const results = JSON.parse(read('bench/results.json'))
     t.ok(results.profile.rounds >= 5, 'a full run, of at least 5 rounds')
     t.match(cells(readme), cells(table(results.summary)))
+    t.match(readme.replace(/\s+/g, ' '), loggingLine(results.logging), 'what logging alone costs')
     t.match(readme, results.date.slice(0, 10))
     t.match(readme, results.machine)
   },
