@@ -26,11 +26,16 @@ export const connections = 50
  * Starts the program compiled, with NODE_ENV=production, on a free port. Its stdout is a pipe, as on
  * a platform, whose log router reads it: `log` holds the count of request lines and every other line.
  * (To a file, the exit would include pino's fsync of it: the disk's time, not the program's.)
+ * `under` runs it under another program, as `valgrind --tool=callgrind`; `nodeOptions` go to Node.
  */
-export async function start(program: Program) {
+export async function start(program: Program, { under = [] as string[], nodeOptions = [] as string[] } = {}) {
   const port = await freePort()
   const spawned = performance.now()
-  const child = spawn(process.execPath, programs[program], {
+  const [command, ...args] = [...under, process.execPath, ...nodeOptions, ...programs[program]] as [
+    string,
+    ...string[],
+  ]
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
