@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
 })
 
 const profile = {
-  ...{ rounds: 5, seconds: 4, warmupSeconds: 1, fixedLoad: 20_000 },
+  ...{ rounds: 5, seconds: 4, warmupSeconds: 1, fixedLoad: 10_000 },
   ...(args.quick && { rounds: 1, seconds: 0.3, warmupSeconds: 0.2, fixedLoad: 1_000 }),
 }
 const rounds = Number(args.rounds ?? profile.rounds)
