@@ -17,9 +17,10 @@ import {
 } from './table.js'
 
 // npm run bench: this app and a bare Fastify baseline (bench/baseline.ts), each a fresh process on a
-// free loopback port, measured alternately A B A B, round after round. Absolute figures from a shared
-// machine are noise; the ratio app/baseline within a round is the figure, and its median over the
-// rounds the result. `-- --quick` is a smoke run of a few seconds; `-- --rounds N`, `-- --output FILE`.
+// free loopback port, measured in turn, round after round; between them, the baseline logging each
+// request as the app does, to tell what logging costs from what the rest costs. Absolute figures
+// from a shared machine are noise; the ratio app/baseline within a round is the figure, and its
+// median over the rounds the result. `-- --quick` is a smoke run of a few seconds; `-- --rounds N`, `-- --output FILE`.
 
 const { values: args } = parseArgs({
   options: {
@@ -55,8 +56,8 @@ for (let round = 1; round <= rounds; round++) {
     if (program === 'logging') measured.logging = await measureLogging()
     else measured[program] = await measure(program)
   }
-  const { app, baseline } = measured as Round
-  perRound.push(measured as Round)
+  const { app, baseline, logging } = measured as Round
+  perRound.push({ app, baseline, logging })
   console.error(
     `round ${round}/${rounds}: GET / at ${(app.getRps / baseline.getRps).toFixed(2)} x the baseline`,
   )
