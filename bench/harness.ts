@@ -31,11 +31,8 @@ export const connections = 50
 export async function start(program: Program, { under = [] as string[], nodeOptions = [] as string[] } = {}) {
   const port = await freePort()
   const spawned = performance.now()
-  const [command, ...args] = [...under, process.execPath, ...nodeOptions, ...programs[program]] as [
-    string,
-    ...string[],
-  ]
-  const child = spawn(command, args, {
+  const argv = [...under, process.execPath, ...nodeOptions, ...programs[program]]
+  const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

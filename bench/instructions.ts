@@ -7,12 +7,12 @@ import { parseArgs } from 'node:util'
 import { load, type Program, start } from './harness.js'
 
 // npm run bench:instructions: what each program spends to start and on a request, counted in CPU
-// instructions by
-// valgrind's callgrind (Debian package valgrind). Unlike time, the count hardly varies with what else
-// the machine is doing: two runs agree within a few percent where timed runs differ by 20%. Each
-// program runs under callgrind, single-threaded so that V8's compiler and garbage collector work
-// where they are counted; after a warm-up, counting is on for a fixed number of `GET /`, long enough
-// to take in the garbage collections that logging brings. `-- --quick` is a smoke run.
+// instructions by valgrind's callgrind (Debian package valgrind). Unlike time, the count hardly
+// varies with what else the machine is doing: runs agree within a few percent where timed runs
+// differ by 20%. Each program runs under callgrind, single-threaded so that V8's compiler and garbage
+// collector work where they are counted; after a warm-up, counting is on for a fixed number of
+// `GET /`, long enough to take in the garbage collections that logging brings. `-- --quick` is a
+// smoke run; neither is in CI, for valgrind makes each start take half a minute.
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
 const { warmup, counted } = args.quick ? { warmup: 2_000, counted: 500 } : { warmup: 20_000, counted: 30_000 }
@@ -43,7 +43,8 @@ async function count(program: Program): Promise<Count> {
   })
   const control = (...options: string[]) =>
     execFileSync('callgrind_control', [...options, String(child.pid)], { stdio: 'ignore' })
-  // Each dump writes a file and starts the count again from zero.
+  // Dump 1: spawn to listening. Then nothing is counted through the warm-up, and dump 2 holds the
+  // counted requests alone (zeroed explicitly: switching counting back on does not).
   control('--dump')
   control('--instr=off')
   const url = `http://127.0.0.1:${port}/`
