@@ -31,7 +31,8 @@ export const connections = 50
 export async function start(program: Program, { under = [] as string[], nodeOptions = [] as string[] } = {}) {
   const port = await freePort()
   const spawned = performance.now()
-  const argv = [...under, process.execPath, ...nodeOptions, ...programs[program]]
+  const echoRoute = new URL('./echo-route.js', import.meta.url).href
+  const argv = [...under, process.execPath, ...nodeOptions, '--import', echoRoute, ...programs[program]]
   const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -17,11 +17,10 @@ const requests = [
   { method: 'GET' as const, path: '/' },
   {
     method: 'POST' as const,
-    path: '/todos',
+    path: '/bench/echo',
     headers: { 'content-type': 'application/json' },
     body: '{"title":"soak"}',
   },
-  { method: 'GET' as const, path: '/todos?limit=5' },
   { method: 'GET' as const, path: '/health' },
 ]
 

@@ -35,8 +35,8 @@ export const metrics: { key: keyof Figures; label: string; goal?: string; met?: 
   [
     { key: 'getRps', label: 'GET / requests/s', goal: 'ratio ≥ 0.90', met: (s) => s.ratio >= 0.9 },
     { key: 'getP99Ms', label: 'GET / p99 latency, ms' },
-    { key: 'postRps', label: 'POST /todos requests/s' },
-    { key: 'postP99Ms', label: 'POST /todos p99 latency, ms' },
+    { key: 'postRps', label: 'POST /bench/echo requests/s' },
+    { key: 'postP99Ms', label: 'POST /bench/echo p99 latency, ms' },
     {
       key: 'startupMs',
       label: 'spawn to first connection, ms',

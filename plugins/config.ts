@@ -1,16 +1,24 @@
+import { lookup } from 'node:dns/promises'
+import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
+import { parseEnv } from 'node:util'
 import fastifyEnv from '@fastify/env'
+import createError from '@fastify/error'
 import fp from 'fastify-plugin'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
-import { InvalidConfigError } from '../src/errors.js'
+import { compileTrustProxy } from './trust-proxy.js'
+
+export const InvalidConfigError = createError('APP_INVALID_CONFIG', 'Invalid configuration: %s')
 
 const LogLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
 const milliseconds = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const
 
-// The one declaration of every setting; its type is derived from it. A description says what the
-// value may be: the error for a bad value is written from it, and test/env-example.test.ts holds
-// .env.example to it. Mark a secret `writeOnly: true`: the release check never prints its value.
-// Plain JSON Schema, typed at compile time, so that nothing is loaded for it at startup.
+// The one declaration of every setting; its type is derived from it. Each description completes the
+// sentence "NAME must be …": the error for a bad value is that sentence, and test/env-example.test.ts
+// holds .env.example to the schema. Mark a secret `writeOnly: true`: the release check never prints
+// its value. Plain JSON Schema, typed at compile time, so that nothing is loaded for it at startup.
 export const ConfigSchema = {
   type: 'object',
   properties: {
@@ -23,16 +31,14 @@ export const ConfigSchema = {
     },
     HOST: {
       type: 'string',
-      pattern: '^\\S+$',
-      description: 'an IP address or host name to bind; unset binds every interface, IPv4 and IPv6',
+      description: 'an IP address or host name of this machine; unset binds every interface, IPv4 and IPv6',
     },
     LOG_LEVEL: { enum: LogLevels, default: 'info', description: `one of ${LogLevels.join(', ')}` },
     TRUST_PROXY: {
       type: 'string',
-      pattern: '^(true|false|[\\w.:/]+(\\s*,\\s*[\\w.:/]+)*)$',
       default: 'false',
       description:
-        'true, false, or a comma-separated list of proxy addresses, CIDR ranges or the names loopback, linklocal, uniquelocal',
+        'true, false, a number of proxy hops, or a comma-separated list of proxy addresses, CIDR ranges or the names loopback, linklocal, uniquelocal',
     },
     KEEP_ALIVE_TIMEOUT: {
       ...milliseconds,
@@ -54,6 +60,9 @@ export const ConfigSchema = {
 
 export type Config = FromSchema<typeof ConfigSchema>
 
+type Name = keyof typeof ConfigSchema.properties
+const names = Object.keys(ConfigSchema.properties) as Name[]
+
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
@@ -69,28 +78,102 @@ export interface ConfigOptions {
 
 export default fp(
   async function config(app, { env = {}, envFile }: ConfigOptions) {
+    const fromFile = envFile === undefined ? {} : readEnvFile(envFile)
+    for (const warning of unknownSettings(fromFile)) app.log.warn(warning)
+    const raw = { ...fromFile, ...env }
+    const bad: string[] = [...notDecimal(raw), ...(await notOfThisMachine(raw))]
     try {
-      await app.register(fastifyEnv, {
-        schema: ConfigSchema,
-        data: env,
-        env: false,
-        dotenv: envFile === undefined ? false : { path: envFile },
-      })
+      await app.register(fastifyEnv, { schema: ConfigSchema, data: raw, env: false })
     } catch (error) {
-      throw invalid(namesOfInvalid(error))
+      bad.push(...namesOfInvalid(error))
     }
+    if (bad.length > 0) throw invalid(bad)
     app.log.level = app.config.LOG_LEVEL
   },
   { name: 'config' },
 )
 
 /** The error for settings whose values are not allowed: one clause each, in schema order. */
-export function invalid(names: string[]) {
-  const clauses = Object.entries(ConfigSchema.properties)
-    .filter(([name]) => names.includes(name))
-    .map(([name, schema]) => `${name} must be ${schema.description}`)
+function invalid(bad: string[]) {
+  const clauses = names
+    .filter((name) => bad.includes(name))
+    .map((name) => `${name} must be ${ConfigSchema.properties[name].description}`)
   // Never the values: a bad one may be a secret.
   return new InvalidConfigError(clauses.join('; '))
+}
+
+// A missing file is no error: .env is a convenience for local work. Editors on Windows may start the
+// file with a byte-order mark, which would otherwise become part of the first variable's name.
+function readEnvFile(path: string) {
+  try {
+    return parseEnv(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw error
+  }
+}
+
+// A variable in .env is there for this app, so one that is not a setting is most likely a typo.
+function unknownSettings(fromFile: Record<string, string | undefined>) {
+  return Object.keys(fromFile)
+    .filter((name) => !(names as string[]).includes(name))
+    .map((name) => {
+      const meant = names.find((setting) => distance(name.toUpperCase(), setting) <= 2)
+      const hint = meant === undefined ? '' : ` (did you mean ${meant}?)`
+      return `.env sets ${name}, which is not a setting: it is ignored${hint}`
+    })
+}
+
+/** Levenshtein's: how many letters to insert, delete or change to make one string the other. */
+function distance(a: string, b: string) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const change = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, change)
+    }
+    previous = row
+  }
+  return previous[b.length] as number
+}
+
+// Ajv would read ' ', '0x1388', '1e3', '5000.0' or '+80' as numbers: an integer setting is decimal
+// digits and nothing else.
+function notDecimal(raw: Record<string, string | undefined>) {
+  return names.filter((name) => {
+    const value = raw[name]
+    const schema: JSONSchema = ConfigSchema.properties[name]
+    return (
+      typeof schema === 'object' && schema.type === 'integer' && value !== undefined && !/^\d+$/.test(value)
+    )
+  })
+}
+
+// What JSON Schema cannot tell: whether TRUST_PROXY compiles, and whether HOST is this machine's.
+async function notOfThisMachine(raw: Record<string, string | undefined>) {
+  const bad: Name[] = []
+  if (raw.TRUST_PROXY !== undefined && compileTrustProxy(raw.TRUST_PROXY) === undefined)
+    bad.push('TRUST_PROXY')
+  if (raw.HOST !== undefined && !(await isThisMachine(raw.HOST))) bad.push('HOST')
+  return bad
+}
+
+// An address of one of this machine's interfaces, the wildcard of either family, or a name that
+// resolves to such addresses. A name is looked up only when it could be one: 'http://x', 'x:80' and
+// '999.1.1.1' (whose last label is a number) are not.
+async function isThisMachine(host: string) {
+  const hostname = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i
+  if (isIP(host) === 0 && !hostname.test(host)) return false
+  const addresses = isIP(host)
+    ? [host]
+    : await lookup(host, { all: true }).then(
+        (found) => found.map(({ address }) => address),
+        () => [],
+      )
+  const interfaces = Object.values(networkInterfaces()) as NetworkInterfaceInfo[][]
+  const local = new Set(['0.0.0.0', '::', ...interfaces.flat().map(({ address }) => address)])
+  return addresses.length > 0 && addresses.every((address) => local.has(address))
 }
 
 interface AjvError {
@@ -98,9 +181,9 @@ interface AjvError {
   params: { missingProperty?: string }
 }
 
-// Anything but a validation error (an unreadable env file) is rethrown as it is.
 function namesOfInvalid(error: unknown): string[] {
   const { errors } = error as { errors?: AjvError[] }
+  /* c8 ignore next -- @fastify/env throws nothing but validation errors once the data is given */
   if (errors === undefined) throw error
   return errors.map((e) => e.params.missingProperty ?? e.instancePath.slice(1))
 }

@@ -6,15 +6,15 @@ import fp from 'fastify-plugin'
 // anything else a client sends is not let into the logs, and gets an id of our own instead.
 const SaneRequestId = /^[\w+/=.:-]{1,200}$/
 
-/** Fastify's genReqId: every log line of the request carries this id. */
-export function requestId(req: IncomingMessage): string {
+/** Fastify's genReqId, given at construction: every log line of the request carries this id. */
+export function genReqId(req: IncomingMessage): string {
   const header = req.headers['x-request-id']
   return typeof header === 'string' && SaneRequestId.test(header) ? header : randomUUID()
 }
 
 // Echoes the id, so a client can quote it when it reports a problem.
 export default fp(
-  async function echoRequestId(app) {
+  async function requestId(app) {
     app.addHook('onRequest', (request, reply, done) => {
       reply.header('x-request-id', request.id)
       done()

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import createError from '@fastify/error'
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import type { FromSchema } from 'json-schema-to-ts'
 import { ErrorSchema } from '../plugins/error-handler.js'
-import { TodoNotFoundError } from '../src/errors.js'
 
 // An example resource to copy: params, a query, a validated JSON body, and every status it can
 // answer declared with its schema. The schemas type the handlers and serialise the answers.
@@ -45,6 +45,8 @@ const TodoListQuerySchema = {
 } as const
 
 type Todo = FromSchema<typeof TodoSchema>
+
+export const TodoNotFoundError = createError('APP_TODO_NOT_FOUND', 'No todo has the id %s', 404)
 
 // Kept in this process's memory, newest last: lost on restart and not shared between processes.
 // A real resource keeps its state in a backing service (a database), as a twelve-factor app must.

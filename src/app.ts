@@ -1,14 +1,15 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import config, { type ConfigOptions } from '../plugins/config.js'
+import drain from '../plugins/drain.js'
 import errorHandler from '../plugins/error-handler.js'
-import inFlight from '../plugins/in-flight.js'
-import echoRequestId, { requestId } from '../plugins/request-id.js'
+import requestId, { genReqId } from '../plugins/request-id.js'
+import requestTimeout from '../plugins/request-timeout.js'
+import { compileTrustProxy, type TrustProxy } from '../plugins/trust-proxy.js'
 import health from '../routes/health.js'
 import root from '../routes/root.js'
 import todos from '../routes/todos.js'
 import { RequestLog } from './request-log.js'
-import { compileTrustProxy, type TrustProxy } from './trust-proxy.js'
 
 export interface AppOptions extends ConfigOptions {
   /** The server passes its pino logger; tests leave it out and get no logs. */
@@ -17,24 +18,25 @@ export interface AppOptions extends ConfigOptions {
 
 // Builds the whole app without listening: the server and the tests build the very same thing.
 export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
-  // Fastify takes trustProxy at construction, before the config is read: it gets a function that
-  // trusts no proxy until the config says otherwise.
-  let trustProxy: TrustProxy = compileTrustProxy('false')
+  // Fastify takes its proxy trust at construction, before the config plugin has read TRUST_PROXY:
+  // it gets a function that defers to `trusted`, compiled from the config before any request.
+  let trusted: TrustProxy | undefined
   const app = Fastify({
     loggerInstance: logger,
     logController: new RequestLog(),
-    genReqId: requestId,
-    trustProxy: (address, hop) => trustProxy(address, hop),
-    // The drain answers requests that arrive while closing, instead of refusing them with 503.
+    genReqId,
+    trustProxy: (address, hop) => (trusted as TrustProxy)(address, hop),
+    // The drain answers requests that arrive while closing (see plugins/drain.ts).
     return503OnClosing: false,
   }).withTypeProvider<JsonSchemaToTsProvider>()
 
   await app.register(config, configOptions)
-  trustProxy = compileTrustProxy(app.config.TRUST_PROXY)
+  trusted = compileTrustProxy(app.config.TRUST_PROXY)
   app.server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT
-  await app.register(echoRequestId)
+  await app.register(requestId)
   await app.register(errorHandler)
-  await app.register(inFlight)
+  await app.register(requestTimeout)
+  await app.register(drain)
 
   await app.register(root)
   await app.register(health)

@@ -1,8 +1,19 @@
+import createError from '@fastify/error'
 import { type App, buildApp } from './app.js'
-import { ListenError, PortForbiddenError, PortInUseError } from './errors.js'
 import { stdoutLogger } from './logger.js'
 
 // The only file that touches the process: the environment, stdout, signals and the exit code.
+
+// What stops the server from listening, each in one line that says what to do.
+const PortInUseError = createError(
+  'APP_PORT_IN_USE',
+  'Port %s is already in use by another process%s: stop that process or set PORT to a free port',
+)
+const PortForbiddenError = createError(
+  'APP_PORT_FORBIDDEN',
+  'Port %s needs privileges this process does not have (ports below 1024 usually do): set PORT to 1024 or above',
+)
+const ListenError = createError('APP_LISTEN_FAILED', 'Cannot listen on %s port %s: %s')
 
 // Log lines go out in batches; the lines that say the server listens or stops go out at once.
 const { logger, flush } = stdoutLogger()
@@ -22,17 +33,30 @@ try {
 async function listen(app: App, host = app.config.HOST ?? '::') {
   const port = app.config.PORT
   try {
-    await app.listen({ port, host })
+    await app.listen({ port, host, listenTextResolver })
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException
     if (code === 'EAFNOSUPPORT' && host === '::' && app.config.HOST === undefined) {
       app.log.warn('This machine has no IPv6: listening on IPv4 only')
       return listen(app, '0.0.0.0')
     }
-    if (code === 'EADDRINUSE') throw new PortInUseError(port)
+    if (code === 'EADDRINUSE') throw new PortInUseError(port, airPlayHint(port))
     if (code === 'EACCES') throw new PortForbiddenError(port)
     throw new ListenError(host, port, message)
   }
+}
+
+// Bound to every interface, the address says [::] or 0.0.0.0, which a browser cannot open.
+function listenTextResolver(address: string) {
+  const { hostname, port } = new URL(address)
+  const everywhere = hostname === '[::]' || hostname === '0.0.0.0'
+  return `Server listening at ${address}${everywhere ? `: open http://localhost:${port}` : ''}`
+}
+
+// On macOS the AirPlay Receiver listens on port 5000, the port this server and Procfile runners
+// default to.
+function airPlayHint(port: number) {
+  return process.platform === 'darwin' && port === 5000 ? ' (on macOS, the AirPlay Receiver)' : ''
 }
 
 // A cause we can explain gets one line saying what to do; anything else is a bug and keeps its stack.
@@ -57,7 +81,7 @@ function exitGracefully(app: App) {
     exitCode = code
     const timeout = app.config.SHUTDOWN_TIMEOUT
     setTimeout(() => {
-      const openRequests = app.inFlight.openRequests()
+      const openRequests = app.drain.openRequests()
       app.log.error({ openRequests }, `Shutdown timed out after ${timeout} ms with requests still open`)
       process.exit(1)
     }, timeout).unref()

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { text } from 'node:stream/consumers'
 import { fileURLToPath } from 'node:url'
+import { onExit } from 'signal-exit'
 import type { Test } from 'tap'
 import { ConfigSchema } from '../plugins/config.js'
 
@@ -19,6 +20,7 @@ export type Fixture =
   | 'hanging-plugin'
   | 'failing-plugin'
   | 'no-ipv6'
+  | 'macos'
   | 'secret-setting'
 
 export interface SpawnOptions {
@@ -57,15 +59,19 @@ export function spawnServer(t: Test, options: SpawnOptions = {}) {
   ])
   const programPath = fileURLToPath(new URL(programs[program], import.meta.url))
   const argv = [...wrapper, process.execPath, ...preloads, programPath]
-  const child = spawn(argv.shift() as string, argv, { cwd: cwd ?? emptyFolder(t), env: environment })
+  // In a process group of its own, so that what it starts goes with it.
+  const child = spawn(argv.shift() as string, argv, {
+    cwd: cwd ?? emptyFolder(t),
+    env: environment,
+    detached: true,
+  })
+  killAtTheEnd(t, child.pid as number)
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk
   })
   const stderr = text(child.stderr)
   const exited = once(child, 'exit').then(([code]) => code as number | null)
-  // A server a failed test left running; kill() does nothing to one that has exited.
-  t.teardown(() => child.kill('SIGKILL'))
   const server: ServerProcess = {
     child,
     get logs() {
@@ -87,19 +93,41 @@ export async function startServer(t: Test, options: SpawnOptions = {}) {
   const address = await new Promise<URL>((resolve, reject) => {
     server.child.stdout.on('data', () => {
       const listening = server.logs.find((log) => String(log.msg).startsWith('Server listening at '))
-      if (listening) resolve(new URL(String(listening.msg).slice('Server listening at '.length)))
+      if (listening) resolve(new URL(String(listening.msg).split(' ')[3]?.replace(/:$/, '') as string))
     })
     server.exited.then((code) => reject(new Error(`server exited (${code}): ${server.stdout()}`)))
   })
   return Object.assign(server, { address, port: Number(address.port) })
 }
 
-/** Sends the server a signal and resolves with its exit code and how long it took to exit. */
+/** Sends the server a signal and resolves with its exit code. */
 export async function stop(server: ServerProcess, signal: NodeJS.Signals = 'SIGTERM') {
-  const start = performance.now()
   server.child.kill(signal)
-  const code = await server.exited
-  return { code, ms: performance.now() - start }
+  return server.exited
+}
+
+// Every process group a test started, killed when the test ends, pass or fail, and when this test
+// process ends, whatever ends it: tap's timeout signal, Ctrl-C, or an exception.
+const groups = new Set<number>()
+/* c8 ignore next 3 -- it runs as the process exits, after coverage has been taken */
+onExit(() => {
+  for (const group of groups) killGroup(group)
+})
+
+function killAtTheEnd(t: Test, group: number) {
+  groups.add(group)
+  t.teardown(() => {
+    killGroup(group)
+    groups.delete(group)
+  })
+}
+
+function killGroup(group: number) {
+  try {
+    process.kill(-group, 'SIGKILL')
+  } catch {
+    // The group has already gone.
+  }
 }
 
 type Log = Record<string, unknown>

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import t from 'tap'
 import { buildApp } from '../../src/app.js'
-import { build } from '../helper.js'
+import { build, captureLogs } from '../helper.js'
 
 const defaults = {
   PORT: 5000,
@@ -33,7 +33,22 @@ t.test('accepts every valid PORT, from 0 to 65535', async (t) => {
 })
 
 t.test('rejects a bad PORT, naming the variable and what it allows', async (t) => {
-  for (const PORT of ['abc', '70000', '65536', '-1', '', '1.5', '80abc']) {
+  for (const PORT of [
+    'abc',
+    '70000',
+    '65536',
+    '-1',
+    '',
+    '1.5',
+    '80abc',
+    ' ',
+    '0x1388',
+    '1e3',
+    '5000.0',
+    '+80',
+    '0b1',
+    ' 5000 ',
+  ]) {
     await t.rejects(
       buildApp({ env: { PORT } }),
       {
@@ -52,8 +67,16 @@ t.test('accepts a HOST to bind', async (t) => {
   }
 })
 
-t.test('rejects an empty HOST or one with spaces', async (t) => {
-  for (const HOST of ['', 'local host']) {
+t.test('rejects a HOST that is not an address or name of this machine', async (t) => {
+  for (const HOST of [
+    '',
+    'local host',
+    '999.1.1.1',
+    'http://127.0.0.1',
+    '127.0.0.1:80',
+    '192.0.2.1',
+    'no-such-host.invalid',
+  ]) {
     await t.rejects(
       buildApp({ env: { HOST } }),
       { message: /^Invalid configuration: HOST must be an IP address or host name/ },
@@ -90,7 +113,7 @@ t.test('accepts timeouts in milliseconds', async (t) => {
 
 t.test('rejects a timeout that is not a positive whole number of milliseconds', async (t) => {
   for (const name of ['KEEP_ALIVE_TIMEOUT', 'REQUEST_TIMEOUT', 'SHUTDOWN_TIMEOUT']) {
-    for (const value of ['0', '-5', '1.5', '30s', '', '2147483648']) {
+    for (const value of ['0', '-5', '1.5', '30s', '', '2147483648', ' ', '0x10', '1e3', '+5']) {
       await t.rejects(
         buildApp({ env: { [name]: value } }),
         {
@@ -110,13 +133,41 @@ t.test('ignores variables it does not know', async (t) => {
 })
 
 t.test('reads an env file, and the environment wins over it', async (t) => {
-  const dir = t.testdir({ '.env': 'PORT=6001\nLOG_LEVEL=debug\nUNKNOWN=1\n' })
+  const dir = t.testdir({ '.env': 'PORT=6001\nLOG_LEVEL=debug\n' })
   const envFile = join(dir, '.env')
   const fromFile = await build(t, { envFile })
   t.same(fromFile.config, { ...defaults, PORT: 6001, LOG_LEVEL: 'debug' })
   const overridden = await build(t, { envFile, env: { PORT: '6002' } })
   t.same(overridden.config, { ...defaults, PORT: 6002, LOG_LEVEL: 'debug' })
 })
+
+t.test('reads an env file that starts with a byte-order mark', async (t) => {
+  const dir = t.testdir({ '.env': '\uFEFFPORT=6001\nLOG_LEVEL=debug\n' })
+  const app = await build(t, { envFile: join(dir, '.env') })
+  t.match(app.config, { PORT: 6001, LOG_LEVEL: 'debug' })
+})
+
+t.test(
+  'warns of a variable in the env file that is not a setting, naming the one it resembles',
+  async (t) => {
+    const dir = t.testdir({ '.env': 'PROT=6000\nport=6001\nLOG_LEVL=debug\nGREETING=hi\n' })
+    const { logger, lines } = captureLogs()
+    const app = await build(t, { envFile: join(dir, '.env'), logger })
+    t.same(app.config, defaults, 'none of them is applied')
+    t.same(
+      lines
+        .filter((line) => line.level === 40)
+        .map((line) => line.msg)
+        .sort(),
+      [
+        '.env sets GREETING, which is not a setting: it is ignored',
+        '.env sets LOG_LEVL, which is not a setting: it is ignored (did you mean LOG_LEVEL?)',
+        '.env sets PROT, which is not a setting: it is ignored (did you mean PORT?)',
+        '.env sets port, which is not a setting: it is ignored (did you mean PORT?)',
+      ],
+    )
+  },
+)
 
 t.test('starts without an env file when there is none', async (t) => {
   const app = await build(t, { envFile: join(t.testdir(), '.env') })

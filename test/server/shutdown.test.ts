@@ -8,18 +8,15 @@ t.jobs = 4
 const slowRoute = { fixtures: ['slow-route' as const] }
 const draining = 'Stopped accepting connections; draining the open ones'
 
-// How fast is for `npm run bench` to measure; what a test can tell on a busy machine is that the exit
-// waits for none of the timers involved, the shortest of which is the drain's 1 s idle grace.
-t.test('an idle server exits 0 on SIGTERM without waiting for a timer', async (t) => {
+// How fast a stop is, `npm run bench` measures: a test asserts what happens, never how long it took.
+t.test('an idle server exits 0 on SIGTERM', async (t) => {
   const server = await startServer(t, { env: { SHUTDOWN_TIMEOUT: '60000' } })
-  const { code, ms } = await stop(server)
-  t.equal(code, 0)
-  t.ok(ms < 1000, `exited in ${Math.round(ms)} ms`)
+  t.equal(await stop(server), 0)
 })
 
 t.test('an idle server exits 0 on SIGINT', async (t) => {
   const server = await startServer(t)
-  t.equal((await stop(server, 'SIGINT')).code, 0)
+  t.equal(await stop(server, 'SIGINT'), 0)
 })
 
 t.test('a request in flight at SIGTERM completes with its full body, then the server exits 0', async (t) => {
@@ -31,7 +28,7 @@ t.test('a request in flight at SIGTERM completes with its full body, then the se
   t.equal(status, 200)
   t.equal(headers.connection, 'close', 'the connection closes after the response')
   t.same(JSON.parse(body), { waited: 300, padding: 'x'.repeat(64 * 1024) })
-  t.equal((await exit).code, 0)
+  t.equal(await exit, 0)
 })
 
 t.test('a repeated SIGTERM does not cut the drain short', async (t) => {
@@ -44,19 +41,17 @@ t.test('a repeated SIGTERM does not cut the drain short', async (t) => {
   await logged(server, 'SIGTERM again: still draining')
   server.child.kill('SIGTERM')
   t.equal((await response).status, 200)
-  t.equal((await exit).code, 0)
+  t.equal(await exit, 0)
 })
 
 t.test('a second SIGINT exits at once, with 130', async (t) => {
   const server = await startServer(t, slowRoute)
-  const response = get(server, '/slow/5000')
-  response.catch(() => {})
+  const cut = t.rejects(get(server, '/slow/60000'), 'the request in flight is cut short')
   await logged(server, 'slow request started')
   server.child.kill('SIGINT')
   await logged(server, 'SIGINT: draining (press Ctrl-C again to exit at once)')
-  const { code, ms } = await stop(server, 'SIGINT')
-  t.equal(code, 130)
-  t.ok(ms < 1000, `exited in ${Math.round(ms)} ms`)
+  t.equal(await stop(server, 'SIGINT'), 130)
+  await cut
 })
 
 t.test('a request on an open keep-alive connection after SIGTERM is answered, then closed', async (t) => {
@@ -73,7 +68,7 @@ t.test('a request on an open keep-alive connection after SIGTERM is answered, th
   t.equal(after.headers.connection, 'close')
   t.same(JSON.parse(after.body), { waited: 1500, padding: 'x'.repeat(64 * 1024) })
   t.equal(after.socketReused, true, 'sent on the connection opened before the signal')
-  t.equal((await exit).code, 0)
+  t.equal(await exit, 0)
 })
 
 t.test('a new connection after SIGTERM is refused, not left hanging', async (t) => {
@@ -84,15 +79,14 @@ t.test('a new connection after SIGTERM is refused, not left hanging', async (t) 
   await logged(server, draining)
   await t.rejects(get(server, '/'), { code: 'ECONNREFUSED' })
   t.equal((await inFlight).status, 200)
-  t.equal((await exit).code, 0)
+  t.equal(await exit, 0)
 })
 
 t.test('the drain is bounded by SHUTDOWN_TIMEOUT, which names the requests still open', async (t) => {
   const server = await startServer(t, { ...slowRoute, env: { SHUTDOWN_TIMEOUT: '200' } })
   get(server, '/slow/5000').catch(() => {})
   await logged(server, 'slow request started')
-  const { code } = await stop(server)
-  t.equal(code, 1)
+  t.equal(await stop(server), 1)
   const timedOut = server.logs.find((log) => log.level === 50)
   t.match(timedOut, {
     msg: 'Shutdown timed out after 200 ms with requests still open',
@@ -138,7 +132,7 @@ t.test('an unhandled rejection is logged in one line, then the server exits 1', 
 
 t.test('a plugin failing to close is logged, and the server exits 1', async (t) => {
   const server = await startServer(t, { fixtures: ['failing-close'] })
-  t.equal((await stop(server)).code, 1)
+  t.equal(await stop(server), 1)
   t.match(
     server.logs.find((log) => log.level === 50),
     { msg: 'Closing failed', err: { message: 'pool failed to close' } },

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import { buildApp } from '../src/app.js'
-import { build } from './helper.js'
+import { buildApp } from '../../src/app.js'
+import { build } from '../helper.js'
 
 // What the app believes about a request from `peer` that says it came through proxies.
 async function seen(t: Test, TRUST_PROXY: string | undefined, peer: string) {
@@ -50,11 +50,28 @@ t.test('TRUST_PROXY takes the named ranges of proxy-addr', async (t) => {
   })
 })
 
+t.test('TRUST_PROXY as a number trusts that many hops, as Express and Fastify read it', async (t) => {
+  t.same(
+    await seen(t, '0', '10.1.2.3'),
+    { ip: '10.1.2.3', protocol: 'http', host: 'app.internal' },
+    '0: none',
+  )
+  t.same(
+    await seen(t, '1', '10.1.2.3'),
+    { ip: '203.0.113.7', protocol: 'https', host: 'example.com' },
+    '1: the router the request came from, so the address it saw',
+  )
+  t.same(await seen(t, '2', '10.1.2.3'), { ip: '6.6.6.6', protocol: 'https', host: 'example.com' }, '2 hops')
+})
+
 t.test('rejects a TRUST_PROXY that is not a list of addresses', async (t) => {
   for (const TRUST_PROXY of ['yes', '10.0.0.0/8;evil', '999.1.1.1', '10.0.0.0/99', 'loopbak', '']) {
     await t.rejects(
       buildApp({ env: { TRUST_PROXY } }),
-      { code: 'APP_INVALID_CONFIG', message: /^Invalid configuration: TRUST_PROXY must be true, false, or/ },
+      {
+        code: 'APP_INVALID_CONFIG',
+        message: /^Invalid configuration: TRUST_PROXY must be true, false, a number of proxy hops, or/,
+      },
       JSON.stringify(TRUST_PROXY),
     )
   }
