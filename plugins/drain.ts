@@ -1,25 +1,19 @@
-import { Server, type Socket } from 'node:net'
+import { Server } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Connection } from './connections.js'
 
-// How long a keep-alive connection must have been idle before the drain closes it. A client that
-// has just been answered may be sending its next request on that connection right now: closing it
-// would reset that request. Past this grace the connection is not in active use.
+// How long a connection must have been idle before the drain closes it. A client that has just been
+// answered may be sending its next request on that connection right now: closing it would reset that
+// request. Past this grace the connection is not in active use; one that has sent no complete
+// request in that time (idle since it was accepted, or halfway through its headers) is closed too.
 const IDLE_GRACE_MS = 1000
-
-interface Connection {
-  socket: Socket
-  /** The requests in flight on the connection. */
-  requests: Set<FastifyReply>
-  idleSince: number
-}
 
 declare module 'fastify' {
   interface FastifyInstance {
     drain: {
-      /** `METHOD url` of every request not yet answered. */
-      openRequests(): string[]
+      /** What still holds the drain: `METHOD url` of each request in flight, and the connections. */
+      openWork(): { openRequests: string[]; openConnections: number }
     }
   }
 }
@@ -28,32 +22,25 @@ declare module 'fastify' {
 // http.Server close() destroys every idle keep-alive connection at once, racing clients that are
 // sending their next request on it, and Fastify answers requests that arrive while closing with 503
 // unless the app is built with `return503OnClosing: false`, which this plugin needs (test/plugins/
-// drain.test.ts fails without either). Instead:
-// stop accepting connections, answer every request still to come on an open connection with
-// `Connection: close`, close connections only once idle past a grace, and wait for all to be gone.
+// drain.test.ts fails without either). Instead: stop accepting connections, answer every request
+// still to come with `Connection: close`, close each connection once idle past the grace, and wait
+// for all of them to be gone.
 export default fp(
   async function drain(app) {
-    const connections = new Map<Socket, Connection>()
     let draining = false
-    let drained: (() => void) | undefined
 
-    app.addHook('onRequest', (request, reply, done) => {
-      const connection = track(request.raw.socket)
-      connection.requests.add(reply)
+    app.addHook('onRequest', (_request, reply, done) => {
       if (draining) reply.header('connection', 'close')
-      reply.raw.once('close', () => {
-        connection.requests.delete(reply)
-        connection.idleSince = performance.now()
-        if (draining) closeWhenIdle(connection)
-      })
       done()
     })
 
     app.decorate('drain', {
-      openRequests: () =>
-        [...connections.values()].flatMap(({ requests }) =>
+      openWork: () => ({
+        openRequests: [...app.connections.values()].flatMap(({ requests }) =>
           [...requests].map(({ request }) => `${request.method} ${request.url}`),
         ),
+        openConnections: app.connections.size,
+      }),
     })
 
     app.addHook('preClose', async () => {
@@ -63,42 +50,23 @@ export default fp(
       // ones to the drain, where http.Server's would destroy the idle ones at once.
       Server.prototype.close.call(app.server)
       app.log.info(
-        { openConnections: connections.size },
+        { openConnections: app.connections.size },
         'Stopped accepting connections; draining the open ones',
       )
-      const allClosed = new Promise<void>((resolve) => {
-        drained = resolve
-      })
-      for (const connection of connections.values()) {
-        for (const reply of connection.requests) if (!reply.sent) reply.header('connection', 'close')
-        closeWhenIdle(connection)
-      }
-      if (connections.size > 0) await allClosed
+      for (const { requests } of app.connections.values())
+        for (const reply of requests) if (!reply.sent) reply.header('connection', 'close')
+      await closeEachWhenIdle(app.connections)
     })
-
-    function track(socket: Socket): Connection {
-      let connection = connections.get(socket)
-      if (connection === undefined) {
-        connection = { socket, requests: new Set(), idleSince: performance.now() }
-        connections.set(socket, connection)
-        socket.once('close', () => {
-          connections.delete(socket)
-          if (connections.size === 0) drained?.()
-        })
-      }
-      return connection
-    }
   },
-  { name: 'drain' },
+  { name: 'drain', dependencies: ['connections'] },
 )
 
-function closeWhenIdle({ socket, requests, idleSince }: Connection) {
-  if (requests.size > 0) return
-  const idleFor = performance.now() - idleSince
-  setTimeout(
-    () => {
-      if (requests.size === 0) socket.destroy()
-    },
-    Math.max(0, IDLE_GRACE_MS - idleFor),
-  )
+// Looks at the connections every tenth of the grace, until none is left.
+async function closeEachWhenIdle(connections: Map<unknown, Connection>) {
+  while (connections.size > 0) {
+    const idleBefore = performance.now() - IDLE_GRACE_MS
+    for (const { socket, requests, idleSince } of connections.values())
+      if (requests.size === 0 && idleSince <= idleBefore) socket.destroy()
+    await new Promise((resolve) => setTimeout(resolve, IDLE_GRACE_MS / 10))
+  }
 }

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import type { FastifyError } from 'fastify'
+import type { FastifyError, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
 
 /** What every error answer looks like; routes declare it for each 4xx they can send. */
@@ -28,10 +28,27 @@ export default fp(
       }
       return reply.code(statusCode).send({ ...body, code: error.code, message: error.message })
     })
+    // Fastify's own 404 logs a line of its own, besides the request's.
+    app.setNotFoundHandler((request, reply) =>
+      reply.code(404).send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Route ${request.method}:${request.url} not found`,
+      }),
+    )
+    app.setSchemaErrorFormatter(validationError)
   },
   { name: 'errorHandler' },
 )
 
 function isHttpError(statusCode: number | undefined): statusCode is number {
   return statusCode !== undefined && statusCode >= 400 && statusCode <= 599
+}
+
+// Ajv's message for an unknown property does not name it: "must NOT have additional properties".
+function validationError(errors: FastifySchemaValidationError[], part: string) {
+  const [first] = errors as [FastifySchemaValidationError]
+  const extra = first.keyword === 'additionalProperties' && first.params.additionalProperty
+  const message = extra ? `must NOT have the property '${extra}'` : first.message
+  return new Error(`${part}${first.instancePath} ${message}`)
 }

@@ -1,40 +1,42 @@
-import { performance } from 'node:perf_hooks'
 import createError from '@fastify/error'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 
 export const RequestTimeoutError = createError('APP_REQUEST_TIMEOUT', 'No answer within %s ms', 503)
 
-// REQUEST_TIMEOUT: a request still unanswered then is answered 503, before the router gives up on it
-// (Heroku's does at 30 s). One timer checks every request in flight, at a fraction of the cost of
-// Fastify's handlerTimeout, which arms a timer and an AbortController for each request.
+// REQUEST_TIMEOUT bounds a request, from its first byte to its answer, before the router gives up on
+// it (Heroku's does at 30 s). Node closes a connection whose request has not fully arrived by then
+// (headers, or a body trickled in slowly) with 408. A request whose answer is not ready by then is
+// answered 503, and its connection closed, so that nothing more is read from it. One timer checks
+// every request in flight, at a fraction of the cost of Fastify's handlerTimeout, which arms a timer
+// and an AbortController for each request.
 export default fp(
   async function requestTimeout(app) {
     const timeout = app.config.REQUEST_TIMEOUT
-    const started = new Map<FastifyReply, number>()
-
-    app.addHook('onRequest', (_request, reply, done) => {
-      started.set(reply, performance.now())
-      reply.raw.once('close', () => started.delete(reply))
-      done()
-    })
+    app.server.requestTimeout = timeout
+    app.server.headersTimeout = timeout
 
     const sweep = setInterval(
       () => {
-        const startedBefore = performance.now() - timeout
-        for (const [reply, at] of started) if (at <= startedBefore) answerTimedOut(reply, timeout)
+        for (const { requests } of app.connections.values())
+          for (const reply of requests) if (reply.elapsedTime >= timeout) answerTimedOut(reply, timeout)
       },
       Math.min(1000, Math.ceil(timeout / 4)),
     )
     app.addHook('onClose', async () => clearInterval(sweep))
   },
-  { name: 'requestTimeout', dependencies: ['config'] },
+  { name: 'requestTimeout', dependencies: ['config', 'connections'] },
 )
 
 // Through the error handler, like any error. A response already streaming cannot become a 503: it
-// is cut short, which its client sees.
+// is cut short, which its client sees. Once the 503 is written, the reply is Fastify's no more: a
+// handler that returns later is not blamed for answering twice.
 function answerTimedOut(reply: FastifyReply, timeout: number) {
   if (reply.sent) return
-  if (reply.raw.headersSent) reply.raw.destroy()
-  else reply.send(new RequestTimeoutError(timeout))
+  if (reply.raw.headersSent) {
+    reply.raw.destroy()
+    return
+  }
+  reply.raw.once('finish', () => reply.hijack())
+  reply.header('connection', 'close').send(new RequestTimeoutError(timeout))
 }

@@ -84,7 +84,11 @@ const todos: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
 
   app.post(
     '/todos',
-    { schema: { body: NewTodoSchema, response: { 201: TodoSchema, 400: ErrorSchema } } },
+    // A todo is a few hundred bytes of JSON: a body larger than this is not one.
+    {
+      bodyLimit: 4096,
+      schema: { body: NewTodoSchema, response: { 201: TodoSchema, 400: ErrorSchema, 413: ErrorSchema } },
+    },
     async (request, reply) => {
       const todo = { id: randomUUID(), ...request.body, createdAt: new Date().toISOString() }
       store.set(todo.id, todo)

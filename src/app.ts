@@ -1,15 +1,17 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import config, { type ConfigOptions } from '../plugins/config.js'
+import connections from '../plugins/connections.js'
 import drain from '../plugins/drain.js'
 import errorHandler from '../plugins/error-handler.js'
 import requestId, { genReqId } from '../plugins/request-id.js'
 import requestTimeout from '../plugins/request-timeout.js'
 import { compileTrustProxy, type TrustProxy } from '../plugins/trust-proxy.js'
+import { buildValidator } from '../plugins/validation.js'
 import health from '../routes/health.js'
 import root from '../routes/root.js'
 import todos from '../routes/todos.js'
-import { RequestLog } from './request-log.js'
+import { answerRejected, RequestLog } from './request-log.js'
 
 export interface AppOptions extends ConfigOptions {
   /** The server passes its pino logger; tests leave it out and get no logs. */
@@ -24,10 +26,17 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
   const app = Fastify({
     loggerInstance: logger,
     logController: new RequestLog(),
+    clientErrorHandler: answerRejected,
     genReqId,
     trustProxy: (address, hop) => (trusted as TrustProxy)(address, hop),
     // The drain answers requests that arrive while closing (see plugins/drain.ts).
     return503OnClosing: false,
+    // A JSON API's largest body, as Express's JSON parser allows; a route that takes less says so.
+    bodyLimit: 100 * 1024,
+    schemaController: { compilersFactory: { buildValidator } },
+    // How often Node looks for requests that have not fully arrived within REQUEST_TIMEOUT (30 s by
+    // default, which would let a request trickle in for up to 30 s more).
+    http: { connectionsCheckingInterval: 1000 },
   }).withTypeProvider<JsonSchemaToTsProvider>()
 
   await app.register(config, configOptions)
@@ -35,6 +44,7 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
   app.server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT
   await app.register(requestId)
   await app.register(errorHandler)
+  await app.register(connections)
   await app.register(requestTimeout)
   await app.register(drain)
 

@@ -15,17 +15,30 @@ const PortForbiddenError = createError(
 )
 const ListenError = createError('APP_LISTEN_FAILED', 'Cannot listen on %s port %s: %s')
 
-// Log lines go out in batches; the lines that say the server listens or stops go out at once.
-const { logger, flush } = stdoutLogger()
+// Signals that would end the process at once, losing the log lines not yet written, and that
+// process managers send to stop it: SIGTERM (Heroku, Render, Dokku, foreman), SIGHUP (a closed
+// terminal, some managers), SIGQUIT, SIGUSR2 (nodemon), and the timers' and limits' signals.
+const drainingSignals = [
+  'SIGTERM',
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR2',
+  'SIGALRM',
+  'SIGVTALRM',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGPWR',
+] as const
+
+const { logger, destination } = stdoutLogger()
 
 try {
   const app = await buildApp({ env: process.env, envFile: '.env', logger })
-  exitGracefully(app)
+  stopOnSignals(app)
   await listen(app)
-  flush()
 } catch (error) {
   logStartupFailure(error)
-  process.exit(1)
+  exit(1)
 }
 
 // Listens on every interface when HOST is unset: on IPv6 and IPv4 both, or on IPv4 alone where the
@@ -66,48 +79,76 @@ function logStartupFailure(error: unknown) {
   else logger.fatal({ err: error }, 'Startup failed')
 }
 
-// SIGTERM (Heroku, Render, Dokku, foreman) or SIGINT (Fly.io, overmind, Ctrl-C) drain the server:
-// requests in flight finish, then the process exits 0. A platform may repeat SIGTERM: the drain goes
-// on. A second SIGINT is a person at a terminal who does not want to wait: exit at once. A crash
-// drains the same way, then exits 1. SHUTDOWN_TIMEOUT bounds the drain.
-function exitGracefully(app: App) {
-  let exitCode: number | undefined
-  const shutdown = (code: number) => {
-    flush() // the line saying why is for whoever is watching now
-    if (exitCode !== undefined) {
-      exitCode = Math.max(exitCode, code)
+// Each of those signals drains the server: requests in flight finish, then the process exits 0. A
+// platform may repeat SIGTERM: the drain goes on. SIGINT (Fly.io, overmind, Ctrl-C) drains too, and
+// a second SIGINT is a person at a terminal who does not want to wait: exit at once, with 130. A
+// crash drains the same way, then exits 1. SHUTDOWN_TIMEOUT bounds the drain. The last line says
+// how the stop ended.
+function stopOnSignals(app: App) {
+  let stopping: Stopping | undefined
+  const stop = (code: number) => {
+    if (stopping !== undefined) {
+      stopping.code = Math.max(stopping.code, code)
       return
     }
-    exitCode = code
+    const current = { code, since: performance.now(), inFlight: app.drain.openWork().openRequests.length }
+    stopping = current
     const timeout = app.config.SHUTDOWN_TIMEOUT
     setTimeout(() => {
-      const openRequests = app.drain.openRequests()
-      app.log.error({ openRequests }, `Shutdown timed out after ${timeout} ms with requests still open`)
-      process.exit(1)
+      app.log.error(app.drain.openWork(), `Shutdown timed out after ${timeout} ms with work still open`)
+      stopped(app, current, 1)
     }, timeout).unref()
     app.close().then(
-      () => process.exit(exitCode),
+      () => stopped(app, current, current.code),
       (error: unknown) => {
         app.log.error({ err: error }, 'Closing failed')
-        process.exit(1)
+        stopped(app, current, 1)
       },
     )
   }
-  process.on('SIGTERM', () => {
-    app.log.info(exitCode === undefined ? 'SIGTERM: draining' : 'SIGTERM again: still draining')
-    shutdown(0)
-  })
+  for (const signal of drainingSignals) {
+    process.on(signal, () => {
+      app.log.info(stopping === undefined ? `${signal}: draining` : `${signal} again: still draining`)
+      stop(0)
+    })
+  }
   process.on('SIGINT', () => {
-    if (exitCode !== undefined) process.exit(130)
+    if (stopping !== undefined) process.exit(130)
     app.log.info('SIGINT: draining (press Ctrl-C again to exit at once)')
-    shutdown(0)
+    stop(0)
   })
   process.on('uncaughtException', (error) => {
     app.log.fatal({ err: error }, 'Uncaught exception: draining, then exiting')
-    shutdown(1)
+    stop(1)
   })
   process.on('unhandledRejection', (reason) => {
     app.log.fatal({ err: reason }, 'Unhandled rejection: draining, then exiting')
-    shutdown(1)
+    stop(1)
   })
+}
+
+interface Stopping {
+  code: number
+  since: number
+  /** Requests in flight when the stop began. */
+  inFlight: number
+}
+
+function stopped(app: App, { since, inFlight }: Stopping, exitCode: number) {
+  const ms = Math.round(performance.now() - since)
+  const drained = inFlight - app.drain.openWork().openRequests.length
+  app.log.info(
+    { exitCode, ms, drained, inFlight },
+    `Stopped: ${drained} of ${inFlight} requests in flight drained in ${ms} ms, exit code ${exitCode}`,
+  )
+  exit(exitCode)
+}
+
+// Exits once the log is written, or after half a second: a log reader that has stalled must not
+// hold the process up. A line that could not be written by then is lost, and counted.
+async function exit(code: number) {
+  await destination.drain(500)
+  if (destination.lost > 0)
+    logger.warn({ lost: destination.lost }, 'Log lines lost: stdout could not take them')
+  process.exit(code)
 }

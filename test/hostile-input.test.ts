@@ -51,9 +51,14 @@ const cases: { name: string; request: string; answer: number | 'closed' }[] = [
   { name: 'a JSON string', request: post('"x"'), answer: 400 },
   { name: 'a number beyond float range', request: post('{"title":"x","done":1e999}'), answer: 400 },
   {
-    name: 'JSON nested 100,000 deep',
-    request: post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+    name: 'JSON nested 40,000 deep',
+    request: post(`${'['.repeat(40_000)}${']'.repeat(40_000)}`),
     answer: 400,
+  },
+  {
+    name: 'JSON nested 100,000 deep, over the 100 KiB limit',
+    request: post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`),
+    answer: 413,
   },
   // Prototype pollution
   { name: '__proto__ key', request: post('{"title":"x","__proto__":{"admin":true}}'), answer: 400 },
@@ -82,7 +87,7 @@ const cases: { name: string; request: string; answer: number | 'closed' }[] = [
   },
   { name: 'a garbage content type', request: post('{"title":"x"}', ';;;'), answer: 415 },
   // Sizes and lengths
-  { name: 'a body over the limit', request: post(`"${'x'.repeat(1024 * 1024)}"`), answer: 413 },
+  { name: 'a body over the limit', request: post(`"${'x'.repeat(100 * 1024)}"`), answer: 413 },
   {
     name: 'a chunked body over the limit',
     request: post(

@@ -75,9 +75,10 @@ export function spawnServer(t: Test, options: SpawnOptions = {}) {
   const server: ServerProcess = {
     child,
     get logs() {
+      // Whole lines only: the last may still be arriving.
       return stdout
         .split('\n')
-        .filter((line) => line !== '')
+        .slice(0, -1)
         .map((line) => JSON.parse(line))
     },
     stdout: () => stdout,

@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http'
+import { connect } from 'node:net'
 import t from 'tap'
 import { logged, type ServerProcess, startServer, stop } from '../server-process.js'
 
@@ -13,6 +14,44 @@ t.test('an idle server exits 0 on SIGTERM', async (t) => {
   const server = await startServer(t, { env: { SHUTDOWN_TIMEOUT: '60000' } })
   t.equal(await stop(server), 0)
 })
+
+t.test('a connection that has sent nothing, or half its headers, does not hold up the stop', async (t) => {
+  const server = await startServer(t)
+  const silent = connect(server.port, '127.0.0.1')
+  const halfway = connect(server.port, '127.0.0.1')
+  for (const socket of [silent, halfway]) socket.on('error', () => {})
+  halfway.write('GET / HTTP/1.1\r\nHost: x\r\nX-Half: ')
+  // Accepted before this later connection is answered.
+  t.equal((await fetch(`http://127.0.0.1:${server.port}/health`)).status, 200)
+  t.equal(await stop(server), 0)
+  t.match(server.logs.at(-1), { msg: /^Stopped: 0 of 0 requests in flight drained in \d+ ms, exit code 0$/ })
+})
+
+// Every signal that would end the process drains it instead, and the last line says so.
+for (const signal of [
+  'SIGHUP',
+  'SIGQUIT',
+  'SIGUSR2',
+  'SIGALRM',
+  'SIGVTALRM',
+  'SIGXCPU',
+  'SIGXFSZ',
+  'SIGPWR',
+] as const) {
+  t.test(`${signal} drains the server like SIGTERM`, async (t) => {
+    const server = await startServer(t, slowRoute)
+    // Slow enough to be still in flight when the signal comes, however late the line comes.
+    const response = get(server, '/slow/3000')
+    await logged(server, 'slow request started')
+    const exit = stop(server, signal)
+    t.equal((await response).status, 200)
+    t.equal(await exit, 0)
+    t.ok(server.logs.some((log) => log.msg === `${signal}: draining`))
+    t.match(server.logs.at(-1), {
+      msg: /^Stopped: 1 of 1 requests in flight drained in \d+ ms, exit code 0$/,
+    })
+  })
+}
 
 t.test('an idle server exits 0 on SIGINT', async (t) => {
   const server = await startServer(t)
@@ -82,16 +121,18 @@ t.test('a new connection after SIGTERM is refused, not left hanging', async (t) 
   t.equal(await exit, 0)
 })
 
-t.test('the drain is bounded by SHUTDOWN_TIMEOUT, which names the requests still open', async (t) => {
+t.test('the drain is bounded by SHUTDOWN_TIMEOUT, which names what held it', async (t) => {
   const server = await startServer(t, { ...slowRoute, env: { SHUTDOWN_TIMEOUT: '200' } })
-  get(server, '/slow/5000').catch(() => {})
+  get(server, '/slow/60000').catch(() => {})
   await logged(server, 'slow request started')
   t.equal(await stop(server), 1)
   const timedOut = server.logs.find((log) => log.level === 50)
   t.match(timedOut, {
-    msg: 'Shutdown timed out after 200 ms with requests still open',
-    openRequests: ['GET /slow/5000'],
+    msg: 'Shutdown timed out after 200 ms with work still open',
+    openRequests: ['GET /slow/60000'],
+    openConnections: 1,
   })
+  t.match(server.logs.at(-1), { msg: /^Stopped: 0 of 1 requests in flight drained in \d+ ms, exit code 1$/ })
 })
 
 t.test('an uncaught exception is logged in one line, then the server drains and exits 1', async (t) => {
