@@ -5,7 +5,7 @@ import { stdoutLogger } from '../src/logger.js'
 import { RequestLog } from '../src/request-log.js'
 
 // Bare Fastify, logging off, serving the app's own / and /health (and, like every program the
-// benchmark runs, bench/echo-route.ts) and nothing else of the starter: no config, logger, request
+// benchmark runs, bench/routes.ts) and nothing else of the starter: no config, logger, request
 // ids, error handler or drain. What the starter costs is measured against it.
 // With --request-log it logs each request as the app does, and nothing more: what logging alone
 // costs, apart from the rest of the starter.

@@ -26,15 +26,19 @@ export const connections = 50
  * Starts the program compiled, with NODE_ENV=production, on a free port. Its stdout is a pipe, as on
  * a platform, whose log router reads it: `log` holds the count of request lines and every other line.
  * (To a file, the exit would include pino's fsync of it: the disk's time, not the program's.)
- * `under` runs it under another program, as `valgrind --tool=callgrind`; `nodeOptions` go to Node.
+ * `under` runs it under another program, as `valgrind --tool=callgrind`; `nodeOptions` go to Node;
+ * `env` adds settings.
  */
-export async function start(program: Program, { under = [] as string[], nodeOptions = [] as string[] } = {}) {
+export async function start(
+  program: Program,
+  { under = [] as string[], nodeOptions = [] as string[], env = {} as Record<string, string> } = {},
+) {
   const port = await freePort()
   const spawned = performance.now()
-  const echoRoute = new URL('./echo-route.js', import.meta.url).href
-  const argv = [...under, process.execPath, ...nodeOptions, '--import', echoRoute, ...programs[program]]
+  const benchRoutes = new URL('./routes.js', import.meta.url).href
+  const argv = [...under, process.execPath, ...nodeOptions, '--import', benchRoutes, ...programs[program]]
   const child = spawn(argv[0] as string, argv.slice(1), {
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const log = readLog(child.stdout)

@@ -109,6 +109,11 @@ export function stdoutDestination({ onResume }: { onResume: (dropped: number) =>
       if (batch.length >= MIN_BATCH) push()
     },
     flushSync,
+    /** What pino's logger.flush() calls: the batch goes to stdout now. */
+    flush(callback?: () => void) {
+      if (callback) waiting.push(callback)
+      push()
+    },
     /** Resolves true once every line logged so far is written or dropped, or false after `ms`. */
     drain(ms: number) {
       return new Promise<boolean>((resolve) => {

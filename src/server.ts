@@ -36,6 +36,7 @@ try {
   const app = await buildApp({ env: process.env, envFile: '.env', logger })
   stopOnSignals(app)
   await listen(app)
+  logger.flush() // the line that says where to find the server is for whoever is watching now
 } catch (error) {
   logStartupFailure(error)
   exit(1)
