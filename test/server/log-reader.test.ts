@@ -45,7 +45,11 @@ t.test(
     t.ok((report.dropped as number) > 0, 'some were dropped')
     t.equal(await stop(server), 0)
     const times = server.logs.map((log) => log.time as number)
-    t.same(times, [...times].sort((a, b) => a - b), 'every line written in the order it was logged')
+    t.same(
+      times,
+      [...times].sort((a, b) => a - b),
+      'every line written in the order it was logged',
+    )
   },
 )
 
