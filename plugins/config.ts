@@ -55,6 +55,36 @@ export const ConfigSchema = {
       default: 4_000,
       description: 'milliseconds requests in flight get to finish at shutdown, from 1 to 2147483647',
     },
+    API_DOCS: {
+      type: 'boolean',
+      default: true,
+      description: 'true or false: whether /docs and /openapi.json are served',
+    },
+    CORS_ORIGIN: {
+      type: 'string',
+      pattern: '^(\\*|https?://[^\\s,/]+(\\s*,\\s*https?://[^\\s,/]+)*)$',
+      description:
+        'unset (no cross-origin access), * (any origin), or a comma-separated list of origins such as https://app.example',
+    },
+    OVERLOAD_EVENT_LOOP_DELAY: {
+      ...milliseconds,
+      minimum: 0,
+      default: 1_000,
+      description:
+        'milliseconds of event loop delay past which new requests get 503, up to 2147483647 (0: never)',
+    },
+    OVERLOAD_HEAP_USED: {
+      type: 'integer',
+      minimum: 0,
+      default: 400,
+      description: 'megabytes of JavaScript heap in use past which new requests get 503 (0: never)',
+    },
+    OVERLOAD_RSS: {
+      type: 'integer',
+      minimum: 0,
+      default: 450,
+      description: 'megabytes of resident memory past which new requests get 503 (0: never)',
+    },
   },
 } as const satisfies JSONSchema
 

@@ -28,6 +28,7 @@ declare module 'fastify' {
 export default fp(
   async function drain(app) {
     let draining = false
+    app.readiness.add('draining', () => draining)
 
     app.addHook('onRequest', (_request, reply, done) => {
       if (draining) reply.header('connection', 'close')
@@ -58,7 +59,7 @@ export default fp(
       await closeEachWhenIdle(app.connections)
     })
   },
-  { name: 'drain', dependencies: ['connections'] },
+  { name: 'drain', dependencies: ['connections', 'readiness'] },
 )
 
 // Looks at the connections every tenth of the grace, until none is left.

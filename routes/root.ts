@@ -7,8 +7,60 @@ const WelcomeSchema = {
   additionalProperties: false,
 } as const
 
+// GET /: JSON for a client, and for a person whose browser asks for HTML, a page that says what this
+// service is and leads to its docs and probes. Replace both with what your service answers.
 const root: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
-  app.get('/', { schema: { response: { 200: WelcomeSchema } } }, async () => ({ hello: 'world' }))
+  const page = firstPage(app.service, app.config.API_DOCS)
+  app.get(
+    '/',
+    {
+      schema: {
+        response: {
+          200: {
+            content: {
+              'application/json': { schema: WelcomeSchema },
+              'text/html': { schema: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (request.headers.accept?.includes('text/html'))
+        return reply.type('text/html; charset=utf-8').send(page)
+      return { hello: 'world' }
+    },
+  )
 }
 
 export default root
+
+// One small page, written once: no template engine for it.
+function firstPage(service: { name: string; version: string; description: string }, docs: boolean) {
+  const links = [
+    ...(docs ? [['/docs', 'API documentation: read and try every route']] : []),
+    ['/health', 'liveness: the process is up'],
+    ['/ready', 'readiness: whether it can serve now'],
+  ]
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(service.name)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}small{color:#666}</style>
+</head>
+<body>
+<h1>${escapeHtml(service.name)} <small>${escapeHtml(service.version)}</small></h1>
+<p>${escapeHtml(service.description)}</p>
+<ul>
+${links.map(([href, text]) => `<li><a href="${href}">${href}</a>: ${text}</li>`).join('\n')}
+</ul>
+</body>
+</html>
+`
+}
+
+function escapeHtml(text: string) {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}

@@ -2,13 +2,20 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import config, { type ConfigOptions } from '../plugins/config.js'
 import connections from '../plugins/connections.js'
+import cors from '../plugins/cors.js'
 import drain from '../plugins/drain.js'
 import errorHandler from '../plugins/error-handler.js'
+import helmet from '../plugins/helmet.js'
+import openapi from '../plugins/openapi.js'
+import readiness from '../plugins/readiness.js'
 import requestId, { genReqId } from '../plugins/request-id.js'
 import requestTimeout from '../plugins/request-timeout.js'
+import service from '../plugins/service.js'
 import { compileTrustProxy, type TrustProxy } from '../plugins/trust-proxy.js'
+import underPressure from '../plugins/under-pressure.js'
 import { buildValidator } from '../plugins/validation.js'
 import health from '../routes/health.js'
+import ready from '../routes/ready.js'
 import root from '../routes/root.js'
 import todos from '../routes/todos.js'
 import { answerRejected, RequestLog } from './request-log.js'
@@ -42,14 +49,21 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
   await app.register(config, configOptions)
   trusted = compileTrustProxy(app.config.TRUST_PROXY)
   app.server.keepAliveTimeout = app.config.KEEP_ALIVE_TIMEOUT
+  await app.register(service)
+  await app.register(readiness)
+  await app.register(helmet)
+  await app.register(cors)
   await app.register(requestId)
   await app.register(errorHandler)
   await app.register(connections)
   await app.register(requestTimeout)
   await app.register(drain)
+  await app.register(underPressure)
+  await app.register(openapi)
 
   await app.register(root)
   await app.register(health)
+  await app.register(ready)
   await app.register(todos)
 
   return app

@@ -17,6 +17,10 @@ t.test('prints the configuration the server would run with, secrets redacted, an
     KEEP_ALIVE_TIMEOUT: 95000,
     REQUEST_TIMEOUT: 25000,
     SHUTDOWN_TIMEOUT: 4000,
+    API_DOCS: true,
+    OVERLOAD_EVENT_LOOP_DELAY: 1000,
+    OVERLOAD_HEAP_USED: 400,
+    OVERLOAD_RSS: 450,
     DATABASE_URL: '[redacted]',
   })
   t.notMatch(check.stdout() + (await check.stderr), /hunter2/, 'the secret is printed nowhere')

@@ -6,7 +6,7 @@ import { loggerOptions } from '../src/logger.js'
 
 // Builds the app as the server does, minus the socket, and closes it after the test.
 export async function build(t: Test, options: AppOptions = {}) {
-  const app = await buildApp(options)
+  const app = await buildApp({ ...options, env: { ...withoutLoadShedding, ...options.env } })
   t.teardown(() => app.close())
   return app
 }
@@ -22,3 +22,10 @@ export function captureLogs() {
   })
   return { logger: pino(loggerOptions, stream), lines }
 }
+
+/**
+ * Load shedding turned off, unless a test turns it on: on a loaded machine (a shared CI runner, the
+ * suite's own processes) the event loop of a test's app can lag a second behind, and the app would
+ * rightly shed the test's requests. test/plugins/under-pressure.test.ts tests the shedding itself.
+ */
+export const withoutLoadShedding = { OVERLOAD_EVENT_LOOP_DELAY: '0' }

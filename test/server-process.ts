@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { onExit } from 'signal-exit'
 import type { Test } from 'tap'
 import { ConfigSchema } from '../plugins/config.js'
+import { withoutLoadShedding } from './helper.js'
 
 // The compiled programs beside this compiled test, run as the Procfile runs them: real processes
 // with real sockets and real signals.
@@ -53,6 +54,7 @@ export function spawnServer(t: Test, options: SpawnOptions = {}) {
   for (const name of Object.keys(ConfigSchema.properties)) {
     if (!(name in env)) delete environment[name]
   }
+  if (program === 'server') Object.assign(environment, withoutLoadShedding, env)
   const preloads = fixtures.flatMap((name) => [
     '--import',
     new URL(`fixtures/${name}.js`, import.meta.url).href,

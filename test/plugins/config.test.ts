@@ -2,9 +2,17 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
+import type { Test } from 'tap'
 import t from 'tap'
-import { buildApp } from '../../src/app.js'
-import { build, captureLogs } from '../helper.js'
+import { type AppOptions, buildApp } from '../../src/app.js'
+import { captureLogs } from '../helper.js'
+
+// The app as configured, with no setting of the tests' own.
+async function build(t: Test, options: AppOptions = {}) {
+  const app = await buildApp(options)
+  t.teardown(() => app.close())
+  return app
+}
 
 const defaults = {
   PORT: 5000,
@@ -13,6 +21,10 @@ const defaults = {
   KEEP_ALIVE_TIMEOUT: 95_000,
   REQUEST_TIMEOUT: 25_000,
   SHUTDOWN_TIMEOUT: 4_000,
+  API_DOCS: true,
+  OVERLOAD_EVENT_LOOP_DELAY: 1_000,
+  OVERLOAD_HEAP_USED: 400,
+  OVERLOAD_RSS: 450,
 }
 
 t.test('defaults: PORT 5000, HOST unset, and what the platforms need', async (t) => {
