@@ -10,7 +10,7 @@ const WelcomeSchema = {
 // GET /: JSON for a client, and for a person whose browser asks for HTML, a page that says what this
 // service is and leads to its docs and probes. Replace both with what your service answers.
 const root: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
-  const page = firstPage(app.service, app.config.API_DOCS)
+  const page = firstPage(app.service, app.hasRoute({ method: 'GET', url: '/docs' }))
   app.get(
     '/',
     {
@@ -47,6 +47,7 @@ function firstPage(service: { name: string; version: string; description: string
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(service.name)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}small{color:#666}</style>
 </head>
