@@ -43,7 +43,15 @@ export async function start(
   })
   const log = readLog(child.stdout)
   const exited = once(child, 'exit').then(([code]) => code as number | null)
-  while (!(await accepts(port))) await sleep(1)
+  let gone = false
+  exited.then(() => {
+    gone = true
+  })
+  while (!(await accepts(port))) {
+    // A program that fails to start would otherwise be waited for, and polled, forever.
+    if (gone) throw new Error(`${program} exited before it listened`)
+    await sleep(1)
+  }
   return { child, port, exited, log, startupMs: performance.now() - spawned, rssMb: () => rss(child.pid) }
 }
 
