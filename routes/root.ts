@@ -10,7 +10,8 @@ const WelcomeSchema = {
 // GET /: JSON for a client, and for a person whose browser asks for HTML, a page that says what this
 // service is and leads to its docs and probes. Replace both with what your service answers.
 const root: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
-  const page = firstPage(app.service, app.hasRoute({ method: 'GET', url: '/docs' }))
+  // Written once, on the first request for it, when every route has been registered.
+  let page: string | undefined
   app.get(
     '/',
     {
@@ -26,22 +27,28 @@ const root: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
       },
     },
     async (request, reply) => {
-      if (request.headers.accept?.includes('text/html'))
-        return reply.type('text/html; charset=utf-8').send(page)
-      return { hello: 'world' }
+      if (!request.headers.accept?.includes('text/html')) return { hello: 'world' }
+      const served = (url: string) => app.hasRoute({ method: 'GET', url })
+      page ??= firstPage(
+        app.service,
+        Object.entries(pages).filter(([url]) => served(url)),
+      )
+      return reply.type('text/html; charset=utf-8').send(page)
     },
   )
 }
 
 export default root
 
-// One small page, written once: no template engine for it.
-function firstPage(service: { name: string; version: string; description: string }, docs: boolean) {
-  const links = [
-    ...(docs ? [['/docs', 'API documentation: read and try every route']] : []),
-    ['/health', 'liveness: the process is up'],
-    ['/ready', 'readiness: whether it can serve now'],
-  ]
+// What the first page leads to, among the routes the app serves.
+const pages = {
+  '/docs': 'API documentation: read and try every route',
+  '/health': 'liveness: the process is up',
+  '/ready': 'readiness: whether it can serve now',
+}
+
+// One small page: no template engine for it.
+function firstPage(service: { name: string; version: string; description: string }, links: string[][]) {
   return `<!doctype html>
 <html lang="en">
 <head>

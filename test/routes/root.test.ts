@@ -21,7 +21,9 @@ t.test(
     t.match(res.headers['content-type'], /^text\/html/)
     t.match(res.body, /<title>fastify-starter<\/title>/)
     t.match(res.body, /<h1>fastify-starter <small>\d+\.\d+\.\d+<\/small><\/h1>/)
-    for (const href of ['/docs', '/health', '/ready']) t.match(res.body, `<a href="${href}">`, href)
+    for (const href of ['/health', '/ready']) t.match(res.body, `<a href="${href}">`, href)
+    const docsServed = (await app.inject('/docs')).statusCode === 200
+    t.equal(res.body.includes('<a href="/docs">'), docsServed, 'leads to the docs where they are served')
   },
 )
 
