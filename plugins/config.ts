@@ -85,6 +85,37 @@ export const ConfigSchema = {
       default: 450,
       description: 'megabytes of resident memory past which new requests get 503 (0: never)',
     },
+    DATABASE_URL: {
+      type: 'string',
+      writeOnly: true,
+      pattern: '^postgres(ql)?://',
+      description:
+        'a PostgreSQL URL, postgres://user:password@host:5432/database; unset, the embedded database (installed with the development dependencies only)',
+    },
+    DATABASE_POOL_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 5,
+      description: 'the most connections to the database this process opens, from 1 to 1000',
+    },
+    DATABASE_CONNECT_TIMEOUT: {
+      ...milliseconds,
+      default: 5_000,
+      description: 'milliseconds to wait for a connection to the database, from 1 to 2147483647',
+    },
+    DATABASE_STATEMENT_TIMEOUT: {
+      ...milliseconds,
+      default: 5_000,
+      description: 'milliseconds a query may run, from 1 to 2147483647 and shorter than REQUEST_TIMEOUT',
+    },
+    EMBEDDED_DATABASE_DIR: {
+      type: 'string',
+      minLength: 1,
+      default: '.data/postgres',
+      description:
+        'the folder of the embedded database, used while DATABASE_URL is unset (memory:// keeps it in memory)',
+    },
   },
 } as const satisfies JSONSchema
 
@@ -111,7 +142,7 @@ export default fp(
     const fromFile = envFile === undefined ? {} : readEnvFile(envFile)
     for (const warning of unknownSettings(fromFile)) app.log.warn(warning)
     const raw = { ...fromFile, ...env }
-    const bad: string[] = [...notDecimal(raw), ...(await notOfThisMachine(raw))]
+    const bad: string[] = [...notDecimal(raw), ...(await beyondSchema(raw))]
     try {
       await app.register(fastifyEnv, { schema: ConfigSchema, data: raw, env: false })
     } catch (error) {
@@ -180,12 +211,18 @@ function notDecimal(raw: Record<string, string | undefined>) {
   })
 }
 
-// What JSON Schema cannot tell: whether TRUST_PROXY compiles, and whether HOST is this machine's.
-async function notOfThisMachine(raw: Record<string, string | undefined>) {
+// What JSON Schema cannot tell: whether TRUST_PROXY compiles, whether HOST is this machine's, and
+// whether a query ends before the request waiting for it times out (else the query would run on for
+// nobody, holding a connection).
+async function beyondSchema(raw: Record<string, string | undefined>) {
   const bad: Name[] = []
   if (raw.TRUST_PROXY !== undefined && compileTrustProxy(raw.TRUST_PROXY) === undefined)
     bad.push('TRUST_PROXY')
   if (raw.HOST !== undefined && !(await isThisMachine(raw.HOST))) bad.push('HOST')
+  const timeout = (name: 'REQUEST_TIMEOUT' | 'DATABASE_STATEMENT_TIMEOUT') =>
+    Number(raw[name] ?? ConfigSchema.properties[name].default)
+  if (timeout('DATABASE_STATEMENT_TIMEOUT') >= timeout('REQUEST_TIMEOUT'))
+    bad.push('DATABASE_STATEMENT_TIMEOUT')
   return bad
 }
 

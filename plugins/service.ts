@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 
 declare module 'fastify' {
@@ -8,13 +9,15 @@ declare module 'fastify' {
   }
 }
 
-// package.json is one folder up from this file's source, two from its compiled copy in dist/.
-const candidates = ['../package.json', '../../package.json'].map((path) => new URL(path, import.meta.url))
+/** A path in the project's folder: one folder up from this file's source, two from its copy in dist/. */
+export function projectPath(path: string) {
+  const root = existsSync(new URL('../package.json', import.meta.url)) ? '../' : '../../'
+  return fileURLToPath(new URL(root + path, import.meta.url))
+}
 
 export default fp(
   async function service(app) {
-    const found = candidates.find((url) => existsSync(url)) as URL
-    const { name, version, description = '' } = JSON.parse(readFileSync(found, 'utf8'))
+    const { name, version, description = '' } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8'))
     app.decorate('service', { name, version, description })
   },
   { name: 'service' },

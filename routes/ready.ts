@@ -19,7 +19,7 @@ const ready: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
     '/ready',
     { logLevel: 'warn', schema: { response: { 200: ReadinessSchema, 503: ReadinessSchema } } },
     async (_request, reply) => {
-      const reasons = app.readiness.reasons()
+      const reasons = await app.readiness.reasons()
       if (reasons.length > 0) return reply.code(503).send({ status: 'not ready', reasons })
       return { status: 'ready' as const, reasons }
     },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import createError from '@fastify/error'
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
 import type { FromSchema } from 'json-schema-to-ts'
@@ -45,40 +44,56 @@ const TodoListQuerySchema = {
 } as const
 
 type Todo = FromSchema<typeof TodoSchema>
+/** A row as pg reads it: the timestamp as a Date. */
+type TodoRow = Omit<Todo, 'createdAt'> & { createdAt: Date }
+const answer = (row: TodoRow): Todo => ({ ...row, createdAt: row.createdAt.toISOString() })
 
 export const TodoNotFoundError = createError('APP_TODO_NOT_FOUND', 'No todo has the id %s', 404)
 
-// Kept in this process's memory, newest last: lost on restart and not shared between processes.
-// A real resource keeps its state in a backing service (a database), as a twelve-factor app must.
-const MAX_TODOS = 1000
+// Kept in PostgreSQL (plugins/database.ts), in the table migrations/001.do.create-todos.sql creates.
+// Every value reaches the database as a parameter ($1…), never spliced into the SQL.
+const columns = 'id, title, done, created_at AS "createdAt"'
+const answers = {
+  503: { description: 'The database is unavailable: retry later', ...ErrorSchema },
+}
 
 const todos: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
-  const store = new Map<string, Todo>()
-
   app.get(
     '/todos',
     {
       schema: {
         querystring: TodoListQuerySchema,
-        response: { 200: { type: 'array', items: TodoSchema }, 400: ErrorSchema },
+        response: { 200: { type: 'array', items: TodoSchema }, 400: ErrorSchema, ...answers },
       },
     },
     async (request) => {
-      const { done, limit } = request.query
-      const matching = [...store.values()].filter((todo) => done === undefined || todo.done === done)
-      return matching.slice(-limit)
+      const { done = null, limit } = request.query
+      // The newest `limit`, oldest first; the id orders two of the same instant.
+      const { rows } = await app.db.query<TodoRow>(
+        `SELECT * FROM (
+           SELECT ${columns} FROM todos WHERE $1::boolean IS NULL OR done = $1
+           ORDER BY created_at DESC, id DESC LIMIT $2
+         ) newest ORDER BY "createdAt", id`,
+        [done, limit],
+      )
+      return rows.map(answer)
     },
   )
 
   app.get(
     '/todos/:id',
     {
-      schema: { params: TodoParamsSchema, response: { 200: TodoSchema, 400: ErrorSchema, 404: ErrorSchema } },
+      schema: {
+        params: TodoParamsSchema,
+        response: { 200: TodoSchema, 400: ErrorSchema, 404: ErrorSchema, ...answers },
+      },
     },
     async (request) => {
-      const todo = store.get(request.params.id)
-      if (todo === undefined) throw new TodoNotFoundError(request.params.id)
-      return todo
+      const { rows } = await app.db.query<TodoRow>(`SELECT ${columns} FROM todos WHERE id = $1`, [
+        request.params.id,
+      ])
+      if (rows[0] === undefined) throw new TodoNotFoundError(request.params.id)
+      return answer(rows[0])
     },
   )
 
@@ -87,12 +102,18 @@ const todos: FastifyPluginAsyncJsonSchemaToTs = async (app) => {
     // A todo is a few hundred bytes of JSON: a body larger than this is not one.
     {
       bodyLimit: 4096,
-      schema: { body: NewTodoSchema, response: { 201: TodoSchema, 400: ErrorSchema, 413: ErrorSchema } },
+      schema: {
+        body: NewTodoSchema,
+        response: { 201: TodoSchema, 400: ErrorSchema, 413: ErrorSchema, ...answers },
+      },
     },
     async (request, reply) => {
-      const todo = { id: randomUUID(), ...request.body, createdAt: new Date().toISOString() }
-      store.set(todo.id, todo)
-      if (store.size > MAX_TODOS) store.delete(store.keys().next().value as string)
+      const { title, done } = request.body
+      const { rows } = await app.db.query<TodoRow>(
+        `INSERT INTO todos (title, done) VALUES ($1, $2) RETURNING ${columns}`,
+        [title, done],
+      )
+      const todo = answer(rows[0] as TodoRow)
       return reply.code(201).header('location', `/todos/${todo.id}`).send(todo)
     },
   )

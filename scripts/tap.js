@@ -12,8 +12,13 @@ import { signature } from '@tapjs/test'
 // only after a first run that fails.
 if ((await TapConfig.load()).pluginSignature !== signature) tap(['build'])
 
+// The tests that need a PostgreSQL server (test/postgres/*.postgres.ts) run when TEST_DATABASE_URL
+// names one.
+const withServer = process.env.TEST_DATABASE_URL
+  ? ['--include=dist/test/**/*.test.js', '--include=dist/test/postgres/*.postgres.js']
+  : []
 const files = process.argv.slice(2).map((file) => `dist/${file.replace(/\.ts$/, '.js')}`)
-const { status } = files.length > 0 ? tap(['--disable-coverage', ...files]) : tap([])
+const { status } = files.length > 0 ? tap(['--disable-coverage', ...files]) : tap(withServer)
 if (status !== 0 && files.length === 0) reportUncovered()
 process.exit(status ?? 1)
 

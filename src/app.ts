@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify'
 import config, { type ConfigOptions } from '../plugins/config.js'
 import connections from '../plugins/connections.js'
 import cors from '../plugins/cors.js'
+import database from '../plugins/database.js'
 import drain from '../plugins/drain.js'
 import errorHandler from '../plugins/error-handler.js'
 import helmet from '../plugins/helmet.js'
@@ -60,6 +61,7 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
   await app.register(drain)
   await app.register(underPressure)
   await app.register(openapi)
+  await app.register(database)
 
   await app.register(root)
   await app.register(health)

@@ -28,4 +28,8 @@ export function captureLogs() {
  * suite's own processes) the event loop of a test's app can lag a second behind, and the app would
  * rightly shed the test's requests. test/plugins/under-pressure.test.ts tests the shedding itself.
  */
-export const withoutLoadShedding = { OVERLOAD_EVENT_LOOP_DELAY: '0' }
+export const withoutLoadShedding = {
+  OVERLOAD_EVENT_LOOP_DELAY: '0',
+  OVERLOAD_RSS: '0',
+  OVERLOAD_HEAP_USED: '0',
+}

@@ -12,7 +12,7 @@ import { withoutLoadShedding } from './helper.js'
 
 // The compiled programs beside this compiled test, run as the Procfile runs them: real processes
 // with real sockets and real signals.
-const programs = { server: '../src/server.js', 'check-config': '../src/check-config.js' }
+const programs = { server: '../src/server.js', release: '../src/release.js' }
 
 export type Fixture =
   | 'slow-route'
@@ -23,6 +23,7 @@ export type Fixture =
   | 'no-ipv6'
   | 'macos'
   | 'secret-setting'
+  | 'no-embedded-database'
 
 export interface SpawnOptions {
   /** Which program of the Procfile to run: the web server by default. */

@@ -25,6 +25,10 @@ const defaults = {
   OVERLOAD_EVENT_LOOP_DELAY: 1_000,
   OVERLOAD_HEAP_USED: 400,
   OVERLOAD_RSS: 450,
+  DATABASE_POOL_SIZE: 5,
+  DATABASE_CONNECT_TIMEOUT: 5_000,
+  DATABASE_STATEMENT_TIMEOUT: 5_000,
+  EMBEDDED_DATABASE_DIR: '.data/postgres',
 }
 
 t.test('defaults: PORT 5000, HOST unset, and what the platforms need', async (t) => {

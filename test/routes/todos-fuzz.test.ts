@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
+import { testDatabase } from '../database.js'
 import { build } from '../helper.js'
 
 // Random inputs for the example resource: whatever the params, query and body, the answer is never a
@@ -8,7 +9,7 @@ import { build } from '../helper.js'
 const seed = process.env.FUZZ_SEED === undefined ? Date.now() : Number(process.env.FUZZ_SEED)
 const runs = { seed, numRuns: 300 }
 
-const app = await build(t)
+const app = await build(t, { env: await testDatabase(t) })
 
 const text = fc.oneof(
   fc.string(),

@@ -1,0 +1,211 @@
+import createError from '@fastify/error'
+import fp from 'fastify-plugin'
+import pg from 'pg'
+import Postgrator from 'postgrator'
+import { InvalidConfigError } from './config.js'
+import { embeddedDatabaseInstalled, startEmbeddedDatabase } from './embedded-database.js'
+import { projectPath } from './service.js'
+
+export const DatabaseUnavailableError = createError(
+  'APP_DATABASE_UNAVAILABLE',
+  'The database is unavailable: retry later',
+  503,
+)
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: {
+      /**
+       * Runs one statement with its values ($1, $2…). A database that cannot answer (unreachable,
+       * its connection lost, the statement timed out) is a DatabaseUnavailableError: a 503.
+       */
+      query<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+        text: string,
+        values?: unknown[],
+      ): Promise<pg.QueryResult<Row>>
+      /** Applies the migrations not yet applied, under a lock: the release phase's work. */
+      migrate(): Promise<number[]>
+    }
+  }
+}
+
+// PostgreSQL, the app's backing service: the server at DATABASE_URL, or, while it is unset, the
+// embedded database (plugins/embedded-database.ts). Connections open on the first query, so that
+// starting the app waits for neither. The pool closes once the drain has answered every request.
+export default fp(
+  async function database(app) {
+    const { DATABASE_URL: url, EMBEDDED_DATABASE_DIR: dir } = app.config
+    if (url === undefined && !embeddedDatabaseInstalled())
+      throw new InvalidConfigError(
+        'DATABASE_URL must be set: this installation has no embedded database (a development dependency, pruned from production builds): attach PostgreSQL and set DATABASE_URL to its URL',
+      )
+    let embedded: ReturnType<typeof startEmbeddedDatabase> | undefined
+    let opened: Promise<pg.Pool> | undefined
+
+    const connection = async (): Promise<pg.ClientConfig> => {
+      if (url !== undefined) return { connectionString: url }
+      embedded ??= startEmbeddedDatabase(dir).catch((error) => {
+        embedded = undefined
+        throw error
+      })
+      return (await embedded).connection
+    }
+    const options = (connected: pg.ClientConfig): pg.PoolConfig => ({
+      ...connected,
+      application_name: app.service.name,
+      connectionTimeoutMillis: app.config.DATABASE_CONNECT_TIMEOUT,
+      // The server cancels a statement past its timeout; the client gives up a second later, for a
+      // server that has stopped answering at all.
+      statement_timeout: app.config.DATABASE_STATEMENT_TIMEOUT,
+      query_timeout: app.config.DATABASE_STATEMENT_TIMEOUT + 1000,
+      keepAlive: true,
+      max: embedded === undefined ? app.config.DATABASE_POOL_SIZE : 1,
+      // The embedded database's one connection stays open: it costs nothing to keep.
+      idleTimeoutMillis: embedded === undefined ? 10_000 : 0,
+    })
+    const open = async () => {
+      const connected = await connection()
+      // Locally the embedded database is migrated as it opens; a real one only by the release.
+      if (embedded !== undefined) await migrate(connected, app.service.name)
+      const pool = new pg.Pool(options(connected))
+      // A connection that breaks while idle in the pool (the server restarted or terminated it) is
+      // dropped from it; unheard, the error would end the process.
+      pool.on('error', (error) => app.log.warn({ err: error }, 'An idle database connection was lost'))
+      return pool
+    }
+    let openFailed = false
+    const pool = () => {
+      opened ??= open().then(
+        (pool) => {
+          openFailed = false
+          return pool
+        },
+        (error) => {
+          openFailed = true
+          opened = undefined
+          app.log.error({ err: error }, 'The embedded database could not be opened')
+          throw new DatabaseUnavailableError({ cause: error })
+        },
+      )
+      return opened
+    }
+
+    app.decorate('db', {
+      query: async <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+        const connected = await pool()
+        try {
+          return await connected.query<Row>(text, values)
+        } catch (error) {
+          throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error
+        }
+      },
+      migrate: async () => migrate(await connection(), app.service.name),
+    })
+
+    let checked: Promise<unknown> | undefined
+    if (url === undefined) {
+      app.log.info(
+        `Database: the embedded one in ${dir}, opened on first use (set DATABASE_URL to use a server)`,
+      )
+      // In this process: it is unavailable only when it could not be opened.
+      app.readiness.add('database unavailable', () => openFailed)
+    } else {
+      app.readiness.add('database unavailable', () =>
+        app.db.query('SELECT 1').then(
+          () => false,
+          () => true,
+        ),
+      )
+      let upToDate = false
+      const pending = () => pool().then(pendingMigrations)
+      app.readiness.add('migrations pending', async () => {
+        if (upToDate) return false
+        // Unknown while the database is unavailable, which is the reason given then.
+        const count = await pending().catch(() => undefined)
+        upToDate = count === 0
+        return count !== undefined && count > 0
+      })
+      // Said once at startup, without waiting for the database: it may be down now and up later.
+      app.addHook('onReady', (done) => {
+        checked = pending().then(
+          (count) => {
+            if (count > 0)
+              app.log.warn(
+                `${count} database migrations pending: /ready answers 503 until the release applies them`,
+              )
+          },
+          () => {},
+        )
+        done()
+      })
+    }
+
+    app.addHook('onClose', async () => {
+      await checked
+      await (await opened?.catch(() => undefined))?.end()
+      await (await embedded?.catch(() => undefined))?.stop()
+    })
+  },
+  { name: 'database', dependencies: ['config', 'service', 'readiness'] },
+)
+
+// An error that says the database cannot answer now, not that the statement is wrong: no connection
+// (refused, timed out, lost: pg's errors that carry no SQLSTATE), or a SQLSTATE of class 08
+// (connection exception, but for 08P01, a statement whose values do not match), 53 (too many
+// connections, out of memory or disk), or 57 (statement timeout, server shut down, session terminated).
+function isUnavailable(error: unknown) {
+  if (error instanceof TypeError) return false
+  if (!(error instanceof pg.DatabaseError)) return true
+  const { code = '' } = error
+  return ['08', '53', '57'].includes(code.slice(0, 2)) && code !== '08P01'
+}
+
+const migrationPattern = `${projectPath('migrations')}/*.sql`
+
+function postgrator(client: pg.ClientBase, database: string, schema: string) {
+  return new Postgrator({
+    migrationPattern,
+    driver: 'pg',
+    database,
+    currentSchema: schema,
+    execQuery: (sql) => client.query(sql),
+  })
+}
+
+/**
+ * Applies the migrations not yet applied, in one transaction, on a connection of its own with no
+ * statement timeout (a migration may take long). The lock is the transaction's: a second release
+ * waits for it, then finds nothing left to do. An error ends the connection, which rolls it all back.
+ */
+async function migrate(connection: pg.ClientConfig, applicationName: string) {
+  const client = new pg.Client({ ...connection, application_name: `${applicationName} release` })
+  await client.connect()
+  try {
+    await client.query('BEGIN')
+    const { rows } = await client.query<{ database: string; schema: string }>(
+      `SELECT current_database() AS database, current_schema() AS schema,
+              pg_advisory_xact_lock(hashtext(current_schema() || '.schemaversion'))`,
+    )
+    const { database, schema } = rows[0] as { database: string; schema: string }
+    const applied = await postgrator(client, database, schema).migrate()
+    await client.query('COMMIT')
+    return applied.map(({ version }) => version)
+  } finally {
+    await client.end()
+  }
+}
+
+/** How many migrations in migrations/ the database has not applied. */
+async function pendingMigrations(pool: pg.Pool) {
+  const client = await pool.connect()
+  try {
+    const { rows } = await client.query('SELECT current_database() AS database, current_schema() AS schema')
+    const { database, schema } = rows[0] as { database: string; schema: string }
+    const migrations = postgrator(client, database, schema)
+    const version = await migrations.getDatabaseVersion()
+    const all = await migrations.getMigrations()
+    return all.filter((migration) => migration.action === 'do' && migration.version > version).length
+  } finally {
+    client.release()
+  }
+}

@@ -1,0 +1,111 @@
+import { once } from 'node:events'
+import { type AddressInfo, createServer, type Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import { startEmbeddedDatabase } from '../../plugins/embedded-database.js'
+import { migrate, testDatabase, testDatabaseServer } from '../database.js'
+import { build, captureLogs } from '../helper.js'
+
+// What the app does when its database fails: the requests that need it get 503 with no detail, in
+// the time the timeouts allow, /ready says why while /health answers, and the app serves again once
+// the database is back, with no restart.
+
+const unavailable = { statusCode: 503, error: 'Service Unavailable', message: 'Service Unavailable' }
+
+t.test('a database that refuses connections: 503 at once, /ready 503, /health 200', async (t) => {
+  const refusing = createServer()
+  refusing.listen(0, '127.0.0.1')
+  await once(refusing, 'listening')
+  const { port } = refusing.address() as AddressInfo
+  refusing.close()
+  const app = await build(t, { env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/app` } })
+  const res = await app.inject('/todos')
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), unavailable)
+  const ready = await app.inject('/ready')
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json(), { status: 'not ready', reasons: ['database unavailable'] })
+  t.equal((await app.inject('/health')).statusCode, 200)
+})
+
+t.test('a database that accepts connections and never answers: 503 after the connect timeout', async (t) => {
+  const sockets = new Set<Socket>()
+  const silent = createServer((socket) => sockets.add(socket))
+  silent.listen(0, '127.0.0.1')
+  await once(silent, 'listening')
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy()
+    silent.close()
+  })
+  const { port } = silent.address() as AddressInfo
+  const app = await build(t, {
+    env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/app`, DATABASE_CONNECT_TIMEOUT: '200' },
+  })
+  const res = await app.inject('/todos')
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), unavailable)
+  t.ok(sockets.size > 0, 'the app did connect')
+})
+
+t.test('connections killed under load: 503 or success, never another 5xx, then served again', async (t) => {
+  const { env, killConnections } = await testDatabaseServer(t)
+  const { logger, lines } = captureLogs()
+  const app = await build(t, { env, logger })
+  const statuses = new Set<number>()
+  const load = async () => {
+    for (let i = 0; i < 20; i++) {
+      const create = app.inject({ method: 'POST', url: '/todos', payload: { title: `todo ${i}` } })
+      const [created, listed] = await Promise.all([create, app.inject('/todos')])
+      statuses.add(created.statusCode).add(listed.statusCode)
+    }
+  }
+  const loading = load()
+  await app.inject('/todos') // the pool has connections, busy or idle
+  await killConnections()
+  await loading
+  t.same(
+    [...statuses].filter((status) => ![200, 201, 503].includes(status)),
+    [],
+    `statuses: ${[...statuses]}`,
+  )
+  await app.inject('/todos')
+  await killConnections() // an idle one too: the pool drops it, and the process lives on
+  const lost = () => lines.some(({ msg }) => msg === 'An idle database connection was lost')
+  while (!lost()) await sleep(10)
+  t.equal((await app.inject('/todos')).statusCode, 200, 'served again, with no restart')
+  t.equal((await app.inject('/ready')).statusCode, 200)
+  t.notOk(
+    lines.some((line) => line.level === 50),
+    'no error logged: a lost connection is expected, not a bug',
+  )
+})
+
+t.test('migrations pending: said at startup, /ready 503 until they are applied', async (t) => {
+  const { env } = await testDatabaseServer(t, { migrated: false })
+  const { logger, lines } = captureLogs()
+  const app = await build(t, { env, logger })
+  const ready = await app.inject('/ready')
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json().reasons, ['migrations pending'])
+  t.ok(
+    lines.some(
+      ({ msg }) => msg === '1 database migrations pending: /ready answers 503 until the release applies them',
+    ),
+  )
+  await migrate(env.DATABASE_URL as string)
+  t.equal((await app.inject('/ready')).statusCode, 200, 'ready once the release has run')
+  t.equal((await app.inject('/todos')).statusCode, 200)
+})
+
+t.test('the embedded database, in use by another process or app: 503, and the log says which', async (t) => {
+  const { EMBEDDED_DATABASE_DIR: dir } = await testDatabase(t)
+  const holder = await startEmbeddedDatabase(dir as string)
+  t.teardown(() => holder.stop())
+  const { logger, lines } = captureLogs()
+  const app = await build(t, { env: { EMBEDDED_DATABASE_DIR: dir as string }, logger })
+  t.equal((await app.inject('/todos')).statusCode, 503)
+  t.same((await app.inject('/ready')).json().reasons, ['database unavailable'])
+  t.match(lines.find(({ level }) => level === 50)?.err, {
+    message: `The embedded database in ${dir} is in use by process ${process.pid}: stop that process, or set EMBEDDED_DATABASE_DIR to another folder`,
+  })
+})

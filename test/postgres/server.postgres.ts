@@ -1,0 +1,36 @@
+import pg from 'pg'
+import t from 'tap'
+import { testDatabaseServer } from '../database.js'
+import { build } from '../helper.js'
+import { spawnServer } from '../server-process.js'
+
+// What only a PostgreSQL server can show (the embedded database runs one session, and cancels no
+// statement): run by `npm test` when TEST_DATABASE_URL names one, as CI does.
+if (process.env.TEST_DATABASE_URL === undefined)
+  throw new Error('TEST_DATABASE_URL must name a PostgreSQL server')
+
+t.test(
+  'two releases at once: one waits for the other, both exit 0, the schema is migrated once',
+  async (t) => {
+    const { env } = await testDatabaseServer(t, { migrated: false })
+    const releases = [1, 2].map(() => spawnServer(t, { program: 'release', env }))
+    t.same(await Promise.all(releases.map(({ exited }) => exited)), [0, 0])
+    const said = releases.map(
+      (release) => release.stdout().match(/Migrations applied to the database: (.*)/)?.[1],
+    )
+    t.same(said.sort(), ['1', 'none'])
+    const client = new pg.Client(env.DATABASE_URL)
+    await client.connect()
+    const { rows } = await client.query('SELECT version FROM schemaversion WHERE version > 0')
+    await client.end()
+    t.same(rows, [{ version: 1 }])
+  },
+)
+
+t.test('a statement past the statement timeout: 503, and the next one is served', async (t) => {
+  const { env } = await testDatabaseServer(t)
+  const app = await build(t, { env: { ...env, DATABASE_STATEMENT_TIMEOUT: '200' } })
+  app.get('/sleep', async () => app.db.query('SELECT pg_sleep(3)').then(() => ({})))
+  t.equal((await app.inject('/sleep')).statusCode, 503)
+  t.equal((await app.inject('/todos')).statusCode, 200)
+})
