@@ -113,8 +113,7 @@ export const ConfigSchema = {
       type: 'string',
       minLength: 1,
       default: '.data/postgres',
-      description:
-        'the folder of the embedded database, used while DATABASE_URL is unset (memory:// keeps it in memory)',
+      description: 'the folder of the embedded database, used while DATABASE_URL is unset',
     },
   },
 } as const satisfies JSONSchema
@@ -142,12 +141,16 @@ export default fp(
     const fromFile = envFile === undefined ? {} : readEnvFile(envFile)
     for (const warning of unknownSettings(fromFile)) app.log.warn(warning)
     const raw = { ...fromFile, ...env }
-    const bad: string[] = [...notDecimal(raw), ...(await beyondSchema(raw))]
+    const bad: string[] = [...notDecimal(raw), ...(await notOfThisMachine(raw))]
     try {
       await app.register(fastifyEnv, { schema: ConfigSchema, data: raw, env: false })
     } catch (error) {
       bad.push(...namesOfInvalid(error))
     }
+    // Once each value is valid: a query must end before the request waiting for it times out, or it
+    // would run on for nobody, holding a connection.
+    if (bad.length === 0 && app.config.DATABASE_STATEMENT_TIMEOUT >= app.config.REQUEST_TIMEOUT)
+      bad.push('DATABASE_STATEMENT_TIMEOUT')
     if (bad.length > 0) throw invalid(bad)
     app.log.level = app.config.LOG_LEVEL
   },
@@ -211,18 +214,12 @@ function notDecimal(raw: Record<string, string | undefined>) {
   })
 }
 
-// What JSON Schema cannot tell: whether TRUST_PROXY compiles, whether HOST is this machine's, and
-// whether a query ends before the request waiting for it times out (else the query would run on for
-// nobody, holding a connection).
-async function beyondSchema(raw: Record<string, string | undefined>) {
+// What JSON Schema cannot tell: whether TRUST_PROXY compiles, and whether HOST is this machine's.
+async function notOfThisMachine(raw: Record<string, string | undefined>) {
   const bad: Name[] = []
   if (raw.TRUST_PROXY !== undefined && compileTrustProxy(raw.TRUST_PROXY) === undefined)
     bad.push('TRUST_PROXY')
   if (raw.HOST !== undefined && !(await isThisMachine(raw.HOST))) bad.push('HOST')
-  const timeout = (name: 'REQUEST_TIMEOUT' | 'DATABASE_STATEMENT_TIMEOUT') =>
-    Number(raw[name] ?? ConfigSchema.properties[name].default)
-  if (timeout('DATABASE_STATEMENT_TIMEOUT') >= timeout('REQUEST_TIMEOUT'))
-    bad.push('DATABASE_STATEMENT_TIMEOUT')
   return bad
 }
 

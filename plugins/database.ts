@@ -156,7 +156,7 @@ export default fp(
 function isUnavailable(error: unknown) {
   if (error instanceof TypeError) return false
   if (!(error instanceof pg.DatabaseError)) return true
-  const { code = '' } = error
+  const code = String(error.code)
   return ['08', '53', '57'].includes(code.slice(0, 2)) && code !== '08P01'
 }
 

@@ -7,13 +7,13 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 // stall the event loop. PGlite is one session: the socket server runs the queries of its connections
 // one at a time, in that session, so the pool keeps to one connection (two are allowed, as a closed
 // connection may not be gone yet when the next one arrives).
-// PostgreSQL's default 128 MB of shared buffers would take half a 512 MB dyno's memory in this
-// process: a development database needs far less.
+// PostgreSQL's default 128 MB of shared buffers would take this process past the load shedding's
+// OVERLOAD_RSS: a development database needs far less.
 const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
 const db = await PGlite.create(workerData.dir, { startParams })
 // Creating a database takes its thread's memory to 700 MB, which WebAssembly never gives back: a
 // folder is created in a thread of its own, which then ends, and served from another.
-if (workerData.createOnly) {
+if (workerData.task === 'create') {
   await db.close()
   process.exit(0)
 }

@@ -23,12 +23,13 @@ export function embeddedDatabaseInstalled() {
 // a thread of its own and served on a loopback port, so that the app reaches it as it reaches a real
 // server: the same driver, pool, SQL and errors.
 export async function startEmbeddedDatabase(dir: string) {
-  const unlock = dir === 'memory://' ? () => {} : lock(dir)
+  const unlock = lock(dir)
   try {
-    if (dir !== 'memory://' && !existsSync(join(dir, 'PG_VERSION'))) await inWorker(dir, true)
-    const { worker, port } = await inWorker(dir, false)
+    if (!existsSync(join(dir, 'PG_VERSION'))) await once(inWorker(dir, 'create'), 'exit')
+    const worker = inWorker(dir, 'serve')
+    const [{ port }] = await once(worker, 'message')
     return {
-      connection: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },
+      connection: { host: '127.0.0.1', port: port as number, user: 'postgres', database: 'postgres' },
       async stop() {
         worker.postMessage('stop')
         await once(worker, 'exit')
@@ -41,15 +42,9 @@ export async function startEmbeddedDatabase(dir: string) {
   }
 }
 
-/** The worker's port once it serves; or, to create the folder only, once it is done. */
-async function inWorker(dir: string, createOnly: boolean) {
-  const worker = new Worker(new URL('./embedded-database-worker.js', import.meta.url), {
-    workerData: { dir, createOnly },
-  })
-  const [result] = await Promise.race([once(worker, 'message'), once(worker, 'exit')])
-  if (createOnly ? result !== 0 : typeof result?.port !== 'number')
-    throw new Error(`The embedded database in ${dir} stopped as it started`)
-  return { worker, port: result?.port as number }
+// A worker that fails to open the database emits 'error', which rejects what waits for it.
+function inWorker(dir: string, task: 'create' | 'serve') {
+  return new Worker(new URL('./embedded-database-worker.js', import.meta.url), { workerData: { dir, task } })
 }
 
 // PGlite does not lock its folder, and two processes writing the same files would corrupt them: the
@@ -67,11 +62,12 @@ function lock(dir: string) {
   return () => rmSync(file, { force: true })
 }
 
+// Signal 0 tests for a process without signalling it: ESRCH, there is none.
 function isAlive(pid: number) {
   try {
     process.kill(pid, 0)
-    return true
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH'
   }
+  return true
 }

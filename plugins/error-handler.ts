@@ -16,16 +16,16 @@ export const ErrorSchema = {
 } as const
 
 // The one error handler. A client error keeps its message, which tells the client what to fix; a
-// server error is answered with no detail, which could leak internals. One the app declares (a
-// timeout, load shedding: it has a code) needs no line besides the request's; any other is a bug,
-// logged with its stack.
+// server error is answered with no detail, which could leak internals. One the app declares with
+// @fastify/error (a timeout, load shedding, the database unavailable) needs no line besides the
+// request's; any other is a bug, logged with its stack (a database's error has a code, and is one).
 export default fp(
   async function errorHandler(app) {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const statusCode = isHttpError(error.statusCode) ? error.statusCode : 500
       const body = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' }
       if (statusCode >= 500) {
-        if (error.code === undefined) request.log.error({ err: error }, 'request failed')
+        if (error.name !== 'FastifyError') request.log.error({ err: error }, 'request failed')
         return reply.code(statusCode).send({ ...body, message: body.error })
       }
       return reply.code(statusCode).send({ ...body, code: error.code, message: error.message })

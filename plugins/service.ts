@@ -11,8 +11,8 @@ declare module 'fastify' {
 
 /** A path in the project's folder: one folder up from this file's source, two from its copy in dist/. */
 export function projectPath(path: string) {
-  const root = existsSync(new URL('../package.json', import.meta.url)) ? '../' : '../../'
-  return fileURLToPath(new URL(root + path, import.meta.url))
+  const root = ['../', '../../'].find((up) => existsSync(new URL(`${up}package.json`, import.meta.url)))
+  return fileURLToPath(new URL(`${root}${path}`, import.meta.url))
 }
 
 export default fp(

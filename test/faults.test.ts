@@ -5,7 +5,7 @@ import { build, captureLogs } from './helper.js'
 // id, and the server goes on answering everyone else.
 
 const { logger, lines } = captureLogs()
-const app = await build(t, { logger, env: { REQUEST_TIMEOUT: '300' } })
+const app = await build(t, { logger, env: { REQUEST_TIMEOUT: '300', DATABASE_STATEMENT_TIMEOUT: '200' } })
 app.get('/throws', () => {
   throw new Error('bug: thrown with internal detail /srv/secret')
 })

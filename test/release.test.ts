@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { testDatabaseServer } from './database.js'
 import { spawnServer } from './server-process.js'
@@ -40,6 +42,15 @@ t.test('prints the configuration, secrets redacted, migrates the database, and e
     /\nMigrations applied to the database: none\n$/,
     'a second release has nothing to do',
   )
+})
+
+t.test('without DATABASE_URL, creates the embedded database in .data/postgres and migrates it', async (t) => {
+  const cwd = t.testdir()
+  const release = spawnServer(t, { program: 'release', cwd })
+  t.equal(await release.exited, 0, await release.stderr)
+  t.match(release.stdout(), /\nMigrations applied to the database: 1\n$/)
+  t.ok(existsSync(join(cwd, '.data/postgres/PG_VERSION')), 'created where the setting says')
+  t.notOk(existsSync(join(cwd, '.data/postgres/app.pid')), 'and unlocked at exit')
 })
 
 t.test('without DATABASE_URL, in a build without the embedded database: one line, exit 1', async (t) => {

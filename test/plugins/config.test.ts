@@ -122,9 +122,27 @@ t.test('names every bad variable in one message, in schema order', async (t) => 
 })
 
 t.test('accepts timeouts in milliseconds', async (t) => {
-  const env = { KEEP_ALIVE_TIMEOUT: '120000', REQUEST_TIMEOUT: '1', SHUTDOWN_TIMEOUT: '2147483647' }
+  const env = {
+    KEEP_ALIVE_TIMEOUT: '120000',
+    REQUEST_TIMEOUT: '2',
+    SHUTDOWN_TIMEOUT: '2147483647',
+    DATABASE_STATEMENT_TIMEOUT: '1',
+  }
   const app = await build(t, { env })
-  t.match(app.config, { KEEP_ALIVE_TIMEOUT: 120_000, REQUEST_TIMEOUT: 1, SHUTDOWN_TIMEOUT: 2_147_483_647 })
+  t.match(app.config, {
+    KEEP_ALIVE_TIMEOUT: 120_000,
+    REQUEST_TIMEOUT: 2,
+    SHUTDOWN_TIMEOUT: 2_147_483_647,
+    DATABASE_STATEMENT_TIMEOUT: 1,
+  })
+})
+
+t.test('a statement timeout as long as REQUEST_TIMEOUT or longer is refused, naming both', async (t) => {
+  for (const env of [{ REQUEST_TIMEOUT: '3000' }, { DATABASE_STATEMENT_TIMEOUT: '25000' }])
+    await t.rejects(buildApp({ env }), {
+      message:
+        'Invalid configuration: DATABASE_STATEMENT_TIMEOUT must be milliseconds a query may run, from 1 to 2147483647 and shorter than REQUEST_TIMEOUT',
+    })
 })
 
 t.test('rejects a timeout that is not a positive whole number of milliseconds', async (t) => {

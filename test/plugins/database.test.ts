@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer, type Socket } from 'node:net'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { startEmbeddedDatabase } from '../../plugins/embedded-database.js'
-import { migrate, testDatabase, testDatabaseServer } from '../database.js'
+import { embeddedDatabaseDir, migrate, testDatabase, testDatabaseServer } from '../database.js'
 import { build, captureLogs } from '../helper.js'
 
 // What the app does when its database fails: the requests that need it get 503 with no detail, in
@@ -94,18 +97,67 @@ t.test('migrations pending: said at startup, /ready 503 until they are applied',
   )
   await migrate(env.DATABASE_URL as string)
   t.equal((await app.inject('/ready')).statusCode, 200, 'ready once the release has run')
+  t.equal((await app.inject('/ready')).statusCode, 200, 'and from then on, without asking again')
   t.equal((await app.inject('/todos')).statusCode, 200)
 })
 
 t.test('the embedded database, in use by another process or app: 503, and the log says which', async (t) => {
-  const { EMBEDDED_DATABASE_DIR: dir } = await testDatabase(t)
-  const holder = await startEmbeddedDatabase(dir as string)
+  const dir = await embeddedDatabaseDir(t)
+  const holder = await startEmbeddedDatabase(dir)
   t.teardown(() => holder.stop())
   const { logger, lines } = captureLogs()
-  const app = await build(t, { env: { EMBEDDED_DATABASE_DIR: dir as string }, logger })
+  const app = await build(t, { env: { EMBEDDED_DATABASE_DIR: dir }, logger })
   t.equal((await app.inject('/todos')).statusCode, 503)
   t.same((await app.inject('/ready')).json().reasons, ['database unavailable'])
-  t.match(lines.find(({ level }) => level === 50)?.err, {
-    message: `The embedded database in ${dir} is in use by process ${process.pid}: stop that process, or set EMBEDDED_DATABASE_DIR to another folder`,
+  t.match(
+    lines.find(({ level }) => level === 50),
+    {
+      msg: 'The embedded database could not be opened',
+      err: {
+        message: `The embedded database in ${dir} is in use by process ${process.pid}: stop that process, or set EMBEDDED_DATABASE_DIR to another folder`,
+      },
+    },
+  )
+})
+
+t.test('the embedded database, locked by a process that is gone: opened all the same', async (t) => {
+  const dir = await embeddedDatabaseDir(t)
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid
+  writeFileSync(join(dir, 'app.pid'), String(gone))
+  const app = await build(t, { env: { EMBEDDED_DATABASE_DIR: dir } })
+  t.equal((await app.inject('/todos')).statusCode, 200)
+  t.equal(readFileSync(join(dir, 'app.pid'), 'utf8'), String(process.pid), "the lock is this process's")
+  await app.close()
+  t.notOk(existsSync(join(dir, 'app.pid')), 'and released when the app closes')
+})
+
+t.test('an embedded database that fails to open: 503, logged, unlocked, and tried again', async (t) => {
+  const dir = await embeddedDatabaseDir(t)
+  writeFileSync(join(dir, 'PG_VERSION'), 'not a version\n')
+  const { logger, lines } = captureLogs()
+  const app = await build(t, { env: { EMBEDDED_DATABASE_DIR: dir }, logger })
+  t.equal((await app.inject('/todos')).statusCode, 503)
+  t.match(
+    lines.find(({ level }) => level === 50),
+    { msg: 'The embedded database could not be opened' },
+  )
+  t.notOk(existsSync(join(dir, 'app.pid')), 'unlocked')
+  t.same((await app.inject('/ready')).json().reasons, ['database unavailable'])
+  writeFileSync(join(dir, 'PG_VERSION'), readFileSync(join(await embeddedDatabaseDir(t), 'PG_VERSION')))
+  t.equal((await app.inject('/todos')).statusCode, 200, 'repaired, it opens on the next request')
+  t.equal((await app.inject('/ready')).statusCode, 200)
+})
+
+t.test('a statement the database refuses, or values pg cannot send: 500, logged as a bug', async (t) => {
+  const { logger, lines } = captureLogs()
+  const app = await build(t, { env: await testDatabase(t), logger })
+  app.get('/typo', async () => app.db.query('SELEC 1'))
+  app.get('/circular', async () => {
+    const circular: Record<string, unknown> = {}
+    circular.self = circular
+    return app.db.query('SELECT $1::jsonb', [circular])
   })
+  t.equal((await app.inject('/typo')).statusCode, 500)
+  t.equal((await app.inject('/circular')).statusCode, 500)
+  t.equal(lines.filter(({ msg }) => msg === 'request failed').length, 2)
 })

@@ -12,7 +12,7 @@ const securityHeaders = {
 }
 
 t.test('every answer carries the security headers: 200, 400, 404, 500, 503, HTML', async (t) => {
-  const app = await build(t, { env: { REQUEST_TIMEOUT: '100' } })
+  const app = await build(t, { env: { REQUEST_TIMEOUT: '100', DATABASE_STATEMENT_TIMEOUT: '50' } })
   app.get('/boom', async () => {
     throw new Error('bug')
   })

@@ -9,7 +9,7 @@ const { logger, lines } = captureLogs()
 const large = 'x'.repeat(8 * 1024 * 1024)
 
 async function listening(t: Test) {
-  const app = await build(t, { logger, env: { REQUEST_TIMEOUT: '200' } })
+  const app = await build(t, { logger, env: { REQUEST_TIMEOUT: '200', DATABASE_STATEMENT_TIMEOUT: '100' } })
   app.get('/never', () => new Promise(() => {}))
   app.get('/late', async () => {
     await sleep(600)
