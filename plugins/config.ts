@@ -109,6 +109,12 @@ export const ConfigSchema = {
       default: 5_000,
       description: 'milliseconds a query may run, from 1 to 2147483647 and shorter than REQUEST_TIMEOUT',
     },
+    MIGRATIONS_DIR: {
+      type: 'string',
+      minLength: 1,
+      default: 'migrations',
+      description: "the folder of the database's migrations, from the project's folder",
+    },
     EMBEDDED_DATABASE_DIR: {
       type: 'string',
       minLength: 1,

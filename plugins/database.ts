@@ -66,7 +66,7 @@ export default fp(
     const open = async () => {
       const connected = await connection()
       // Locally the embedded database is migrated as it opens; a real one only by the release.
-      if (embedded !== undefined) await migrate(connected, app.service.name)
+      if (embedded !== undefined) await migrate(connected, app.service.name, app.config.MIGRATIONS_DIR)
       const pool = new pg.Pool(options(connected))
       // A connection that breaks while idle in the pool (the server restarted or terminated it) is
       // dropped from it; unheard, the error would end the process.
@@ -99,7 +99,7 @@ export default fp(
           throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error
         }
       },
-      migrate: async () => migrate(await connection(), app.service.name),
+      migrate: async () => migrate(await connection(), app.service.name, app.config.MIGRATIONS_DIR),
     })
 
     let checked: Promise<unknown> | undefined
@@ -117,7 +117,7 @@ export default fp(
         ),
       )
       let upToDate = false
-      const pending = () => pool().then(pendingMigrations)
+      const pending = () => pool().then((pool) => pendingMigrations(pool, app.config.MIGRATIONS_DIR))
       app.readiness.add('migrations pending', async () => {
         if (upToDate) return false
         // Unknown while the database is unavailable, which is the reason given then.
@@ -160,11 +160,9 @@ function isUnavailable(error: unknown) {
   return ['08', '53', '57'].includes(code.slice(0, 2)) && code !== '08P01'
 }
 
-const migrationPattern = `${projectPath('migrations')}/*.sql`
-
-function postgrator(client: pg.ClientBase, database: string, schema: string) {
+function postgrator(client: pg.ClientBase | pg.Pool, migrations: string, database: string, schema: string) {
   return new Postgrator({
-    migrationPattern,
+    migrationPattern: `${projectPath(migrations)}/*.sql`,
     driver: 'pg',
     database,
     currentSchema: schema,
@@ -177,8 +175,10 @@ function postgrator(client: pg.ClientBase, database: string, schema: string) {
  * statement timeout (a migration may take long). The lock is the transaction's: a second release
  * waits for it, then finds nothing left to do. An error ends the connection, which rolls it all back.
  */
-async function migrate(connection: pg.ClientConfig, applicationName: string) {
+async function migrate(connection: pg.ClientConfig, applicationName: string, migrations: string) {
   const client = new pg.Client({ ...connection, application_name: `${applicationName} release` })
+  // A connection lost between two statements: the next one fails, and says so.
+  client.on('error', () => {})
   await client.connect()
   try {
     await client.query('BEGIN')
@@ -187,7 +187,7 @@ async function migrate(connection: pg.ClientConfig, applicationName: string) {
               pg_advisory_xact_lock(hashtext(current_schema() || '.schemaversion'))`,
     )
     const { database, schema } = rows[0] as { database: string; schema: string }
-    const applied = await postgrator(client, database, schema).migrate()
+    const applied = await postgrator(client, migrations, database, schema).migrate()
     await client.query('COMMIT')
     return applied.map(({ version }) => version)
   } finally {
@@ -195,17 +195,15 @@ async function migrate(connection: pg.ClientConfig, applicationName: string) {
   }
 }
 
-/** How many migrations in migrations/ the database has not applied. */
-async function pendingMigrations(pool: pg.Pool) {
-  const client = await pool.connect()
-  try {
-    const { rows } = await client.query('SELECT current_database() AS database, current_schema() AS schema')
-    const { database, schema } = rows[0] as { database: string; schema: string }
-    const migrations = postgrator(client, database, schema)
-    const version = await migrations.getDatabaseVersion()
-    const all = await migrations.getMigrations()
-    return all.filter((migration) => migration.action === 'do' && migration.version > version).length
-  } finally {
-    client.release()
-  }
+/**
+ * How many migrations the database has not applied. On the pool, a query at a time: a connection
+ * checked out of it would have no listener for its errors between queries.
+ */
+async function pendingMigrations(pool: pg.Pool, migrations: string) {
+  const { rows } = await pool.query('SELECT current_database() AS database, current_schema() AS schema')
+  const { database, schema } = rows[0] as { database: string; schema: string }
+  const files = postgrator(pool, migrations, database, schema)
+  const version = await files.getDatabaseVersion()
+  const all = await files.getMigrations()
+  return all.filter((migration) => migration.action === 'do' && migration.version > version).length
 }

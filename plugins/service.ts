@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 
@@ -9,10 +10,10 @@ declare module 'fastify' {
   }
 }
 
-/** A path in the project's folder: one folder up from this file's source, two from its copy in dist/. */
+/** A path from the project's folder: one folder up from this file's source, two from its copy in dist/. */
 export function projectPath(path: string) {
   const root = ['../', '../../'].find((up) => existsSync(new URL(`${up}package.json`, import.meta.url)))
-  return fileURLToPath(new URL(`${root}${path}`, import.meta.url))
+  return resolve(fileURLToPath(new URL(root as string, import.meta.url)), path)
 }
 
 export default fp(

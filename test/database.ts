@@ -25,16 +25,28 @@ export async function testDatabase(t: Test): Promise<Record<string, string>> {
   const server = process.env.TEST_DATABASE_URL
   /* c8 ignore start */
   if (server === undefined) return { EMBEDDED_DATABASE_DIR: await embeddedDatabaseDir(t) }
-  return { DATABASE_URL: await schemaOn(t, server) }
+  return { DATABASE_URL: await schemaOn(t, server, true) }
 }
 /* c8 ignore stop */
 
-/** A database server of the test's own, migrated unless told, reached through DATABASE_URL. */
-export async function testDatabaseServer(t: Test, { migrated = true } = {}): Promise<TestDatabaseServer> {
+/**
+ * A database server of the test's own, reached through DATABASE_URL, migrated with the migrations in
+ * `migrations` (MIGRATIONS_DIR), or not at all.
+ */
+export async function testDatabaseServer(
+  t: Test,
+  { migrations = 'migrations', migrated = true } = {},
+): Promise<TestDatabaseServer> {
   const server = process.env.TEST_DATABASE_URL
   /* c8 ignore start */
-  if (server === undefined) return embeddedServer(t, migrated)
-  const url = await schemaOn(t, server, migrated)
+  const { env, killConnections } =
+    server === undefined ? await embeddedServer(t) : await schemaServer(t, server)
+  if (migrated) await migrate(env.DATABASE_URL as string, migrations)
+  return { env: { ...env, MIGRATIONS_DIR: migrations }, killConnections }
+}
+
+async function schemaServer(t: Test, server: string) {
+  const url = await schemaOn(t, server)
   const name = new URL(url).searchParams.get('application_name')
   const terminate = 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1'
   return { env: { DATABASE_URL: url }, killConnections: () => sql(server, terminate, [name]) }
@@ -43,7 +55,7 @@ export async function testDatabaseServer(t: Test, { migrated = true } = {}): Pro
 let schemas = 0
 
 /** A schema of its own on the server, as the search path of its URL, dropped after the test. */
-async function schemaOn(t: Test, server: string, migrated = true) {
+async function schemaOn(t: Test, server: string, migrated = false) {
   const schema = `test_${process.pid}_${++schemas}`
   await sql(server, `CREATE SCHEMA ${schema}`)
   t.teardown(() => sql(server, `DROP SCHEMA ${schema} CASCADE`))
@@ -69,7 +81,7 @@ async function sql(url: string, text: string, values?: unknown[]) {
  * offer, and closing the proxy's connections is, to the app, the server closing them. It runs one
  * session, so the app keeps to one connection at a time, which keeps transactions apart.
  */
-async function embeddedServer(t: Test, migrated: boolean): Promise<TestDatabaseServer> {
+async function embeddedServer(t: Test): Promise<TestDatabaseServer> {
   const embedded = await startEmbeddedDatabase(await embeddedDatabaseDir(t))
   t.teardown(() => embedded.stop())
   const sockets = new Set<Socket>()
@@ -88,14 +100,13 @@ async function embeddedServer(t: Test, migrated: boolean): Promise<TestDatabaseS
   }
   t.teardown(() => closeConnections().then(() => proxy.close()))
   const url = `postgres://postgres@127.0.0.1:${(proxy.address() as AddressInfo).port}/postgres`
-  if (migrated) await migrate(url)
   return { env: { DATABASE_URL: url, DATABASE_POOL_SIZE: '1' }, killConnections: closeConnections }
 }
 /* c8 ignore stop */
 
-/** Applies the migrations, as the release does. */
-export async function migrate(url: string) {
-  const app = await buildApp({ env: { DATABASE_URL: url } })
+/** Applies the migrations in `migrations` (MIGRATIONS_DIR), as the release does. */
+export async function migrate(url: string, migrations = 'migrations') {
+  const app = await buildApp({ env: { DATABASE_URL: url, MIGRATIONS_DIR: migrations } })
   await app.db.migrate()
   await app.close()
 }

@@ -28,6 +28,7 @@ const defaults = {
   DATABASE_POOL_SIZE: 5,
   DATABASE_CONNECT_TIMEOUT: 5_000,
   DATABASE_STATEMENT_TIMEOUT: 5_000,
+  MIGRATIONS_DIR: 'migrations',
   EMBEDDED_DATABASE_DIR: '.data/postgres',
 }
 
