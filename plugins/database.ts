@@ -1,7 +1,6 @@
 import createError from '@fastify/error'
 import fp from 'fastify-plugin'
-import pg from 'pg'
-import Postgrator from 'postgrator'
+import type pg from 'pg'
 import { InvalidConfigError } from './config.js'
 import { embeddedDatabaseInstalled, startEmbeddedDatabase } from './embedded-database.js'
 import { projectPath } from './service.js'
@@ -67,7 +66,8 @@ export default fp(
       const connected = await connection()
       // Locally the embedded database is migrated as it opens; a real one only by the release.
       if (embedded !== undefined) await migrate(connected, app.service.name, app.config.MIGRATIONS_DIR)
-      const pool = new pg.Pool(options(connected))
+      const { Pool } = await driver()
+      const pool = new Pool(options(connected))
       // A connection that breaks while idle in the pool (the server restarted or terminated it) is
       // dropped from it; unheard, the error would end the process.
       pool.on('error', (error) => app.log.warn({ err: error }, 'An idle database connection was lost'))
@@ -96,7 +96,7 @@ export default fp(
         try {
           return await connected.query<Row>(text, values)
         } catch (error) {
-          throw isUnavailable(error) ? new DatabaseUnavailableError({ cause: error }) : error
+          throw isUnavailable(error, await driver()) ? new DatabaseUnavailableError({ cause: error }) : error
         }
       },
       migrate: async () => migrate(await connection(), app.service.name, app.config.MIGRATIONS_DIR),
@@ -149,18 +149,28 @@ export default fp(
   { name: 'database', dependencies: ['config', 'service', 'readiness'] },
 )
 
+// pg and postgrator take a tenth of a second to import: they are imported when first needed, so
+// that an app that has not queried yet has not paid for them.
+const driver = async () => (await import('pg')).default
+
 // An error that says the database cannot answer now, not that the statement is wrong: no connection
 // (refused, timed out, lost: pg's errors that carry no SQLSTATE), or a SQLSTATE of class 08
 // (connection exception, but for 08P01, a statement whose values do not match), 53 (too many
 // connections, out of memory or disk), or 57 (statement timeout, server shut down, session terminated).
-function isUnavailable(error: unknown) {
+function isUnavailable(error: unknown, { DatabaseError }: typeof pg) {
   if (error instanceof TypeError) return false
-  if (!(error instanceof pg.DatabaseError)) return true
+  if (!(error instanceof DatabaseError)) return true
   const code = String(error.code)
   return ['08', '53', '57'].includes(code.slice(0, 2)) && code !== '08P01'
 }
 
-function postgrator(client: pg.ClientBase | pg.Pool, migrations: string, database: string, schema: string) {
+async function postgrator(
+  client: pg.ClientBase | pg.Pool,
+  migrations: string,
+  database: string,
+  schema: string,
+) {
+  const { default: Postgrator } = await import('postgrator')
   return new Postgrator({
     migrationPattern: `${projectPath(migrations)}/*.sql`,
     driver: 'pg',
@@ -176,7 +186,8 @@ function postgrator(client: pg.ClientBase | pg.Pool, migrations: string, databas
  * waits for it, then finds nothing left to do. An error ends the connection, which rolls it all back.
  */
 async function migrate(connection: pg.ClientConfig, applicationName: string, migrations: string) {
-  const client = new pg.Client({ ...connection, application_name: `${applicationName} release` })
+  const { Client } = await driver()
+  const client = new Client({ ...connection, application_name: `${applicationName} release` })
   // A connection lost between two statements: the next one fails, and says so.
   client.on('error', () => {})
   await client.connect()
@@ -187,7 +198,7 @@ async function migrate(connection: pg.ClientConfig, applicationName: string, mig
               pg_advisory_xact_lock(hashtext(current_schema() || '.schemaversion'))`,
     )
     const { database, schema } = rows[0] as { database: string; schema: string }
-    const applied = await postgrator(client, migrations, database, schema).migrate()
+    const applied = await (await postgrator(client, migrations, database, schema)).migrate()
     await client.query('COMMIT')
     return applied.map(({ version }) => version)
   } finally {
@@ -202,7 +213,7 @@ async function migrate(connection: pg.ClientConfig, applicationName: string, mig
 async function pendingMigrations(pool: pg.Pool, migrations: string) {
   const { rows } = await pool.query('SELECT current_database() AS database, current_schema() AS schema')
   const { database, schema } = rows[0] as { database: string; schema: string }
-  const files = postgrator(pool, migrations, database, schema)
+  const files = await postgrator(pool, migrations, database, schema)
   const version = await files.getDatabaseVersion()
   const all = await files.getMigrations()
   return all.filter((migration) => migration.action === 'do' && migration.version > version).length

@@ -172,7 +172,7 @@ t.test('a statement the database refuses, or values pg cannot send: 500, logged 
   const app = withVisits(await build(t, { env: await testDatabase(t), logger }))
   app.get('/typo', async () => app.db.query('SELEC 1'))
   // 08P01, of the class of connection errors, yet the statement's fault
-  app.get('/missing-value', async () => app.db.query('SELECT $1::int'))
+  app.get('/extra-value', async () => app.db.query('SELECT $1::int', [1, 2]))
   app.get('/circular', async () => {
     const circular: Record<string, unknown> = {}
     circular.self = circular
@@ -180,6 +180,6 @@ t.test('a statement the database refuses, or values pg cannot send: 500, logged 
   })
   t.equal((await app.inject('/typo')).statusCode, 500)
   t.equal((await app.inject('/circular')).statusCode, 500)
-  t.equal((await app.inject('/missing-value')).statusCode, 500)
+  t.equal((await app.inject('/extra-value')).statusCode, 500)
   t.equal(lines.filter(({ msg }) => msg === 'request failed').length, 3)
 })
