@@ -27,16 +27,24 @@ export const connections = 50
  * a platform, whose log router reads it: `log` holds the count of request lines and every other line.
  * (To a file, the exit would include pino's fsync of it: the disk's time, not the program's.)
  * `under` runs it under another program, as `valgrind --tool=callgrind`; `nodeOptions` go to Node;
- * `env` adds settings.
+ * `env` adds settings; `preload` adds modules of bench/ to preload beside routes.js.
  */
 export async function start(
   program: Program,
-  { under = [] as string[], nodeOptions = [] as string[], env = {} as Record<string, string> } = {},
+  {
+    under = [] as string[],
+    nodeOptions = [] as string[],
+    env = {} as Record<string, string>,
+    preload = [] as string[],
+  } = {},
 ) {
   const port = await freePort()
   const spawned = performance.now()
-  const benchRoutes = new URL('./routes.js', import.meta.url).href
-  const argv = [...under, process.execPath, ...nodeOptions, '--import', benchRoutes, ...programs[program]]
+  const preloads = ['./routes.js', ...preload].flatMap((path) => [
+    '--import',
+    new URL(path, import.meta.url).href,
+  ])
+  const argv = [...under, process.execPath, ...nodeOptions, ...preloads, ...programs[program]]
   const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -105,4 +113,9 @@ async function freePort() {
 /** Resident memory of a process, in MB, as ps reports it on Linux and macOS. */
 function rss(pid: number | undefined) {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })) / 1024
+}
+
+/** The middle value; of an even number of rounds, the lower of the two in the middle. */
+export function median(values: number[]) {
+  return [...values].sort((a, b) => a - b)[(values.length - 1) >> 1] as number
 }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type autocannon from 'autocannon'
-import { connections, type Log, load, type Program, start } from './harness.js'
+import { connections, type Log, load, median, type Program, start } from './harness.js'
 import {
   type Figures,
   type LoggingSummary,
@@ -168,9 +168,4 @@ function summarise(key: keyof Figures): Summary {
 
 function ratios(perRound: number[]): Ratio {
   return { ratio: median(perRound), ratioMin: Math.min(...perRound), ratioMax: Math.max(...perRound) }
-}
-
-/** The middle value; of an even number of rounds, the lower of the two in the middle. */
-function median(values: number[]) {
-  return [...values].sort((a, b) => a - b)[(values.length - 1) >> 1] as number
 }

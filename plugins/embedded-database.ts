@@ -1,7 +1,8 @@
+import { type ChildProcess, fork } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import createError from '@fastify/error'
 
 export const EmbeddedDatabaseInUseError = createError(
@@ -19,20 +20,20 @@ export function embeddedDatabaseInstalled() {
   }
 }
 
-// The embedded database: PostgreSQL compiled to WebAssembly (PGlite), with its data in `dir`, run in
-// a thread of its own and served on a loopback port, so that the app reaches it as it reaches a real
-// server: the same driver, pool, SQL and errors.
+// The embedded database: PostgreSQL compiled to WebAssembly (PGlite), with its data in `dir`, run by
+// a process of its own (embedded-database-process.ts) and served on a loopback port, so that the app
+// reaches it as it reaches a real server: the same driver, pool, SQL and errors.
 export async function startEmbeddedDatabase(dir: string) {
   const unlock = lock(dir)
   try {
-    if (!existsSync(join(dir, 'PG_VERSION'))) await once(inWorker(dir, 'create'), 'exit')
-    const worker = inWorker(dir, 'serve')
-    const [{ port }] = await once(worker, 'message')
+    if (!existsSync(join(dir, 'PG_VERSION'))) await finished(run('create', dir), dir)
+    const child = run('serve', dir)
+    const { port } = (await finished(child, dir, 'message')) as { port: number }
     return {
-      connection: { host: '127.0.0.1', port: port as number, user: 'postgres', database: 'postgres' },
+      connection: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' },
       async stop() {
-        worker.postMessage('stop')
-        await once(worker, 'exit')
+        child.send('stop')
+        await once(child, 'exit')
         unlock()
       },
     }
@@ -42,9 +43,29 @@ export async function startEmbeddedDatabase(dir: string) {
   }
 }
 
-// A worker that fails to open the database emits 'error', which rejects what waits for it.
-function inWorker(dir: string, task: 'create' | 'serve') {
-  return new Worker(new URL('./embedded-database-worker.js', import.meta.url), { workerData: { dir, task } })
+// The process's file is this one's neighbour: compiled in dist/, or the source under tsx (npm run
+// dev), whose loader the process inherits with Node's options.
+const program = fileURLToPath(
+  new URL(`./embedded-database-process${extname(import.meta.url)}`, import.meta.url),
+)
+
+function run(task: 'create' | 'serve', dir: string) {
+  return fork(program, [task, dir], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+}
+
+/** What the process sends, or that it has ended well: else an error with the last line it wrote. */
+async function finished(child: ChildProcess, dir: string, event: 'message' | 'exit' = 'exit') {
+  let stderr = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const [what, [result]] = await Promise.race([
+    once(child, 'message').then((args) => ['message', args] as const),
+    once(child, 'exit').then((args) => ['exit', args] as const),
+  ])
+  if (what === event && (what === 'message' || result === 0)) return result
+  const said = stderr.trim().split('\n').pop()
+  throw new Error(`The embedded database in ${dir} could not be opened: ${said}`)
 }
 
 // PGlite does not lock its folder, and two processes writing the same files would corrupt them: the
