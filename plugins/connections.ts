@@ -9,6 +9,8 @@ export interface Connection {
   requests: Set<FastifyReply>
   /** When its last request was answered, or when it was accepted. */
   idleSince: number
+  /** Once the drain begins: every answer on it says `Connection: close`. */
+  closing: boolean
 }
 
 // Requests a client may send ahead on one connection before reading an answer (HTTP/1.1 pipelining).
@@ -33,7 +35,7 @@ export default fp(
     app.decorate('connections', open)
 
     app.server.on('connection', (socket: Socket) => {
-      open.set(socket, { socket, requests: new Set(), idleSince: performance.now() })
+      open.set(socket, { socket, requests: new Set(), idleSince: performance.now(), closing: false })
       socket.once('close', () => open.delete(socket))
     })
 
@@ -51,6 +53,7 @@ export default fp(
         )
         return connection.socket.destroy()
       }
+      if (connection.closing) reply.header('connection', 'close')
       connection.requests.add(reply)
       reply.raw.once('close', () => {
         connection.requests.delete(reply)

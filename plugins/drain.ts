@@ -30,11 +30,6 @@ export default fp(
     let draining = false
     app.readiness.add('draining', () => draining)
 
-    app.addHook('onRequest', (_request, reply, done) => {
-      if (draining) reply.header('connection', 'close')
-      done()
-    })
-
     app.decorate('drain', {
       openWork: () => ({
         openRequests: [...app.connections.values()].flatMap(({ requests }) =>
@@ -54,8 +49,10 @@ export default fp(
         { openConnections: app.connections.size },
         'Stopped accepting connections; draining the open ones',
       )
-      for (const { requests } of app.connections.values())
-        for (const reply of requests) if (!reply.sent) reply.header('connection', 'close')
+      for (const connection of app.connections.values()) {
+        connection.closing = true
+        for (const reply of connection.requests) if (!reply.sent) reply.header('connection', 'close')
+      }
       await closeEachWhenIdle(app.connections)
     })
   },

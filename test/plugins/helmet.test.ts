@@ -1,8 +1,9 @@
 import t from 'tap'
 import { build } from '../helper.js'
 
-const securityHeaders = {
-  'x-content-type-options': 'nosniff',
+const nosniff = { 'x-content-type-options': 'nosniff' }
+const pageHeaders = {
+  ...nosniff,
   'x-frame-options': 'SAMEORIGIN',
   'content-security-policy': /^default-src 'self';.*frame-ancestors 'none'/,
   'strict-transport-security': /^max-age=\d+/,
@@ -11,21 +12,38 @@ const securityHeaders = {
   'cross-origin-resource-policy': 'same-origin',
 }
 
-t.test('every answer carries the security headers: 200, 400, 404, 500, 503, HTML', async (t) => {
-  const app = await build(t, { env: { REQUEST_TIMEOUT: '100', DATABASE_STATEMENT_TIMEOUT: '50' } })
+t.test('every answer carries nosniff: 200, 400, 404, 500, 503; a JSON answer that alone', async (t) => {
+  const app = await build(t)
   app.get('/boom', async () => {
     throw new Error('bug')
   })
+  app.get('/unavailable', async () => {
+    throw Object.assign(new Error('down'), { statusCode: 503 })
+  })
   const requests = [
     { url: '/' },
-    { url: '/', headers: { accept: 'text/html' } },
     { url: '/todos?limit=0' },
     { url: '/no/such/route' },
     { url: '/boom' },
+    { url: '/unavailable' },
     { url: '/health' },
   ]
+  const statuses = []
   for (const request of requests) {
     const res = await app.inject(request)
-    t.match(res.headers, securityHeaders, `${request.url} (${res.statusCode})`)
+    statuses.push(res.statusCode)
+    t.match(res.headers, nosniff, `${request.url} (${res.statusCode})`)
+    t.notOk('content-security-policy' in res.headers, `${request.url}: no page headers on JSON`)
   }
+  t.same(statuses, [200, 400, 404, 500, 503, 200])
+})
+
+t.test('a page, and what it loads, carries the page headers', async (t) => {
+  const app = await build(t)
+  const page = await app.inject({ url: '/', headers: { accept: 'text/html' } })
+  t.match(page.headers, { 'content-type': /^text\/html/, ...pageHeaders })
+  const docs = await app.inject('/docs/')
+  t.match(docs.headers, { 'content-type': /^text\/html/, ...pageHeaders })
+  const script = await app.inject('/docs/static/swagger-ui-bundle.js')
+  t.match(script.headers, { 'content-type': /javascript/, ...pageHeaders })
 })
