@@ -37,12 +37,13 @@ async function count(program: Program): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'callgrind-'))
   const out = join(dir, 'out')
   const callgrind = ['valgrind', '--quiet', '--tool=callgrind', `--callgrind-out-file=${out}`]
-  // Under callgrind the event loop runs fifty times slower than it does: the app's load shedding
-  // would take that for overload, so it is off here (its hook still runs on every request).
+  // Under callgrind the event loop runs fifty times slower than it does, and valgrind's own memory
+  // counts in the process's: the app's load shedding would take either for overload, so it is off
+  // here (its hook still runs on every request).
   const { port, child, exited } = await start(program, {
     under: callgrind,
     nodeOptions: ['--single-threaded'],
-    env: { OVERLOAD_EVENT_LOOP_DELAY: '0' },
+    env: { OVERLOAD_EVENT_LOOP_DELAY: '0', OVERLOAD_RSS: '0', OVERLOAD_HEAP_USED: '0' },
   })
   const control = (...options: string[]) =>
     execFileSync('callgrind_control', [...options, String(child.pid)], { stdio: 'ignore' })
