@@ -107,7 +107,7 @@ export default fp(
       app.log.info(
         `Database: the embedded one in ${dir}, opened on first use (set DATABASE_URL to use a server)`,
       )
-      // In this process: it is unavailable only when it could not be opened.
+      // The app's own: it is unavailable only when it could not be opened.
       app.readiness.add('database unavailable', () => openFailed)
     } else {
       app.readiness.add('database unavailable', () =>
