@@ -38,6 +38,19 @@ export default fp(
       throw new InvalidConfigError(
         'DATABASE_URL must be set: this installation has no embedded database (a development dependency, pruned from production builds): attach PostgreSQL and set DATABASE_URL to its URL',
       )
+    // Said once as the database becomes unavailable, with why, and once as it comes back: not for
+    // every request that gets its 503.
+    let available = true
+    const unavailable = (cause: unknown) => {
+      if (available)
+        app.log.warn({ err: cause }, 'The database is unavailable: requests that need it get 503')
+      available = false
+      return new DatabaseUnavailableError({ cause })
+    }
+    const availableAgain = () => {
+      if (!available) app.log.info('The database is available again')
+      available = true
+    }
     let embedded: ReturnType<typeof startEmbeddedDatabase> | undefined
     let opened: Promise<pg.Pool> | undefined
 
@@ -83,8 +96,7 @@ export default fp(
         (error) => {
           openFailed = true
           opened = undefined
-          app.log.error({ err: error }, 'The embedded database could not be opened')
-          throw new DatabaseUnavailableError({ cause: error })
+          throw unavailable(error)
         },
       )
       return opened
@@ -94,9 +106,11 @@ export default fp(
       query: async <Row extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
         const connected = await pool()
         try {
-          return await connected.query<Row>(text, values)
+          const result = await connected.query<Row>(text, values)
+          availableAgain()
+          return result
         } catch (error) {
-          throw isUnavailable(error, await driver()) ? new DatabaseUnavailableError({ cause: error }) : error
+          throw isUnavailable(error, await driver()) ? unavailable(error) : error
         }
       },
       migrate: async () => migrate(await connection(), app.service.name, app.config.MIGRATIONS_DIR),
@@ -155,14 +169,16 @@ const driver = async () => (await import('pg')).default
 
 // An error that says the database cannot answer now, not that the statement is wrong: no connection
 // (refused, timed out, lost: pg's errors that carry no SQLSTATE), or a SQLSTATE of class 08
-// (connection exception, but for 08P01, a statement whose values do not match), 53 (too many
-// connections, out of memory or disk), or 57 (statement timeout, server shut down, session terminated).
+// (connection exception, but for 08P01, a statement whose values do not match), 28 (credentials
+// refused, as while a platform rotates them), 53 (too many connections, out of memory or disk), 57
+// (statement timeout, server shut down, session terminated), 3D000 (no such database) or 55000 (a
+// database not accepting connections, as during maintenance).
 function isUnavailable(error: unknown, { DatabaseError }: typeof pg) {
   if (error instanceof TypeError) return false
   if (!(error instanceof DatabaseError)) return true
-  const code = String(error.code)
-  return ['08', '53', '57'].includes(code.slice(0, 2)) && code !== '08P01'
+  return unavailableStates.test(String(error.code))
 }
+const unavailableStates = /^(08(?!P01)|28|53|57)|^(3D000|55000)$/
 
 async function postgrator(
   client: pg.ClientBase | pg.Pool,

@@ -126,9 +126,9 @@ t.test('the embedded database, in use by another process or app: 503, and the lo
   t.equal((await app.inject('/visits')).statusCode, 503)
   t.same((await app.inject('/ready')).json().reasons, ['database unavailable'])
   t.match(
-    lines.find(({ level }) => level === 50),
+    lines.find(({ level }) => level === 40),
     {
-      msg: 'The embedded database could not be opened',
+      msg: 'The database is unavailable: requests that need it get 503',
       err: {
         message: `The embedded database in ${dir} is in use by process ${process.pid}: stop that process, or set EMBEDDED_DATABASE_DIR to another folder`,
       },
@@ -147,7 +147,7 @@ t.test('the embedded database, locked by a process that is gone: opened all the 
   t.notOk(existsSync(join(dir, 'app.pid')), 'and released when the app closes')
 })
 
-t.test('an embedded database that fails to open: 503, logged, unlocked, and tried again', async (t) => {
+t.test('an embedded database that fails to open: 503, logged once, unlocked, and tried again', async (t) => {
   const dir = await embeddedDatabaseDir(t)
   writeFileSync(join(dir, 'PG_VERSION'), 'not a version\n')
   const { logger, lines } = captureLogs()
@@ -156,13 +156,17 @@ t.test('an embedded database that fails to open: 503, logged, unlocked, and trie
   )
   t.equal((await app.inject('/visits')).statusCode, 503)
   t.match(
-    lines.find(({ level }) => level === 50),
-    { msg: 'The embedded database could not be opened' },
+    lines.find(({ level }) => level === 40),
+    {
+      msg: 'The database is unavailable: requests that need it get 503',
+      err: { message: /^The embedded database in .+ could not be opened: / },
+    },
   )
   t.notOk(existsSync(join(dir, 'app.pid')), 'unlocked')
   t.same((await app.inject('/ready')).json().reasons, ['database unavailable'])
   writeFileSync(join(dir, 'PG_VERSION'), readFileSync(join(await embeddedDatabaseDir(t), 'PG_VERSION')))
   t.equal((await app.inject('/visits')).statusCode, 200, 'repaired, it opens on the next request')
+  t.ok(lines.some(({ msg }) => msg === 'The database is available again'))
   t.equal((await app.inject('/ready')).statusCode, 200)
 })
 
