@@ -17,12 +17,14 @@ t.test('every answer carries nosniff: 200, 400, 404, 500, 503; a JSON answer tha
   app.get('/boom', async () => {
     throw new Error('bug')
   })
+  const querystring = { type: 'object', properties: { n: { type: 'integer' } } } as const
+  app.get('/strict', { schema: { querystring } }, async () => ({}))
   app.get('/unavailable', async () => {
     throw Object.assign(new Error('down'), { statusCode: 503 })
   })
   const requests = [
     { url: '/' },
-    { url: '/todos?limit=0' },
+    { url: '/strict?n=x' },
     { url: '/no/such/route' },
     { url: '/boom' },
     { url: '/unavailable' },
