@@ -90,7 +90,10 @@ t.test('connections killed under load: 503 or success, never another 5xx, then s
   await killConnections() // an idle one too: the pool drops it, and the process lives on
   const lost = () => lines.some(({ msg }) => msg === 'An idle database connection was lost')
   while (!lost()) await sleep(10)
-  t.equal((await app.inject('/visits')).statusCode, 200, 'served again, with no restart')
+  // A connection killed while idle may be handed out before its error arrives: one 503 each, at most.
+  let status = 0
+  for (let tries = 0; tries <= 5 && status !== 200; tries++) status = (await app.inject('/visits')).statusCode
+  t.equal(status, 200, 'served again, with no restart')
   t.equal((await app.inject('/ready')).statusCode, 200)
   t.notOk(
     lines.some((line) => line.level === 50),
