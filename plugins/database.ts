@@ -86,19 +86,11 @@ export default fp(
       pool.on('error', (error) => app.log.warn({ err: error }, 'An idle database connection was lost'))
       return pool
     }
-    let openFailed = false
     const pool = () => {
-      opened ??= open().then(
-        (pool) => {
-          openFailed = false
-          return pool
-        },
-        (error) => {
-          openFailed = true
-          opened = undefined
-          throw unavailable(error)
-        },
-      )
+      opened ??= open().catch((error) => {
+        opened = undefined
+        throw unavailable(error)
+      })
       return opened
     }
 
@@ -121,8 +113,8 @@ export default fp(
       app.log.info(
         `Database: the embedded one in ${dir}, opened on first use (set DATABASE_URL to use a server)`,
       )
-      // The app's own: it is unavailable only when it could not be opened.
-      app.readiness.add('database unavailable', () => openFailed)
+      // The app's own, asked nothing here: unavailable from its last failure to its next answer.
+      app.readiness.add('database unavailable', () => !available)
     } else {
       app.readiness.add('database unavailable', () =>
         app.db.query('SELECT 1').then(

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import Fastify from 'fastify'
 import fp from 'fastify-plugin'
+import { escapeHtml } from './service.js'
 
 type Service = FastifyInstance['service']
 
@@ -59,6 +60,6 @@ async function buildDocsApp({ name, version, description }: Service, routes: Rou
 
 // Swagger UI's logo is the service's name, drawn here rather than read from its files.
 function logo(name: string) {
-  const text = name.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  const text = escapeHtml(name)
   return `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="40"><text x="0" y="28" font-family="sans-serif" font-size="24" fill="#fff">${text}</text></svg>`
 }

@@ -16,6 +16,11 @@ export function projectPath(path: string) {
   return resolve(fileURLToPath(new URL(root as string, import.meta.url)), path)
 }
 
+/** Text made safe to put in HTML, as the service's name and description are on its pages. */
+export function escapeHtml(text: string) {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
 export default fp(
   async function service(app) {
     const { name, version, description = '' } = JSON.parse(readFileSync(projectPath('package.json'), 'utf8'))

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncJsonSchemaToTs } from '@fastify/type-provider-json-schema-to-ts'
+import { escapeHtml } from '../plugins/service.js'
 
 const WelcomeSchema = {
   type: 'object',
@@ -67,8 +68,4 @@ ${links.map(([href, text]) => `<li><a href="${href}">${href}</a>: ${text}</li>`)
 </body>
 </html>
 `
-}
-
-function escapeHtml(text: string) {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }

@@ -66,7 +66,7 @@ async function schemaOn(t: Test, server: string, migrated = false) {
   return url.href
 }
 
-async function sql(url: string, text: string, values?: unknown[]) {
+export async function sql(url: string, text: string, values?: unknown[]) {
   const client = new pg.Client(url)
   await client.connect()
   try {

@@ -1,6 +1,6 @@
 import pg from 'pg'
 import t from 'tap'
-import { testDatabaseServer } from '../database.js'
+import { sql, testDatabaseServer } from '../database.js'
 import { build, captureLogs } from '../helper.js'
 import { spawnServer } from '../server-process.js'
 
@@ -63,9 +63,3 @@ t.test('a database closed to connections, then opened again: 503 and /ready 503,
   t.match(unavailable[0], { err: { message: String } }, 'with why')
   t.ok(lines.some(({ msg }) => msg === 'The database is available again'))
 })
-
-async function sql(url: string, text: string) {
-  const client = new pg.Client(url)
-  await client.connect()
-  await client.query(text).finally(() => client.end())
-}
