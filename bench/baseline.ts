@@ -7,7 +7,8 @@ import { RequestLog } from '../src/request-log.js'
 // app's /health, and, like every program the benchmark runs, bench/routes.ts; nothing else of the
 // starter: no config, logger, request ids, security headers, error handler or drain. What the
 // starter costs is measured against it. With --request-log it logs each request as the app does,
-// and nothing more: what logging alone costs, apart from the rest of the starter.
+// and nothing more: what logging alone costs, apart from the rest of the starter. With --logger it
+// logs as Fastify does by default (`logger: true`: two lines a request, as the CLI template does).
 
 const Welcome = {
   type: 'object',
@@ -16,9 +17,10 @@ const Welcome = {
   additionalProperties: false,
 } as const
 
-const requestLog = process.argv.includes('--request-log')
 const app = Fastify(
-  requestLog ? { loggerInstance: stdoutLogger().logger, logController: new RequestLog() } : {},
+  process.argv.includes('--request-log')
+    ? { loggerInstance: stdoutLogger().logger, logController: new RequestLog() }
+    : { logger: process.argv.includes('--logger') },
 )
 app.get('/', { schema: { response: { 200: Welcome } } }, async () => ({ hello: 'world' }))
 await app.register(health)

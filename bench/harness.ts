@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { cliTemplate } from './cli-template.js'
 
 // What the benchmark and the load scripts share: starting a program as production runs it, loading
 // it, and reading its memory.
@@ -16,6 +17,12 @@ export const programs = {
   baseline: [compiled('./baseline.js')],
   /** Bare Fastify logging each request as the app does. */
   logging: [compiled('./baseline.js'), '--request-log'],
+  /** Bare Fastify logging as Fastify does by default: `logger: true`. */
+  logger: [compiled('./baseline.js'), '--logger'],
+  /** The official CLI template (bench/cli-template.ts), generated and built on first use. */
+  get template() {
+    return cliTemplate()
+  },
 }
 export type Program = keyof typeof programs
 

@@ -23,7 +23,7 @@ interface Count {
   perRequest: number
 }
 const counts: Count[] = []
-for (const program of ['baseline', 'logging', 'app'] as const) counts.push(await count(program))
+for (const program of ['baseline', 'logger', 'logging', 'app'] as const) counts.push(await count(program))
 
 const [bare] = counts as [Count]
 const figure = (value: number, of: number) =>

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { FastifyReply } from 'fastify'
@@ -55,12 +56,21 @@ export default fp(
       }
       if (connection.closing) reply.header('connection', 'close')
       connection.requests.add(reply)
-      reply.raw.once('close', () => {
-        connection.requests.delete(reply)
-        connection.idleSince = performance.now()
-      })
+      const response = reply.raw as Answer
+      response[answering] = { connection, reply }
+      response.on('close', answered)
       done()
     })
   },
   { name: 'connections' },
 )
+
+// One listener for every answer, rather than a closure made for each.
+const answering = Symbol('answering')
+type Answer = ServerResponse & { [answering]: { connection: Connection; reply: FastifyReply } }
+
+function answered(this: Answer) {
+  const { connection, reply } = this[answering]
+  connection.requests.delete(reply)
+  connection.idleSince = performance.now()
+}

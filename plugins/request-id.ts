@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import fp from 'fastify-plugin'
 
@@ -6,10 +6,18 @@ import fp from 'fastify-plugin'
 // anything else a client sends is not let into the logs, and gets an id of our own instead.
 const SaneRequestId = /^[\w+/=.:-]{1,200}$/
 
+// Our own ids: 64 random bits drawn once per process, and a counter. Unique across the processes of
+// a deployment and its restarts, as a UUID is, at a fraction of its cost per request (npm run
+// bench:instructions: a UUID made a request about 4% dearer), and shorter in every log line.
+const processPrefix = randomBytes(8).toString('hex')
+let counter = 0
+
 /** Fastify's genReqId, given at construction: every log line of the request carries this id. */
 export function genReqId(req: IncomingMessage): string {
   const header = req.headers['x-request-id']
-  return typeof header === 'string' && SaneRequestId.test(header) ? header : randomUUID()
+  if (typeof header === 'string' && SaneRequestId.test(header)) return header
+  counter++
+  return `${processPrefix}-${counter.toString(36)}`
 }
 
 // Echoes the id, so a client can quote it when it reports a problem.

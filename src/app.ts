@@ -14,7 +14,7 @@ import requestTimeout from '../plugins/request-timeout.js'
 import service from '../plugins/service.js'
 import { compileTrustProxy, type TrustProxy } from '../plugins/trust-proxy.js'
 import underPressure from '../plugins/under-pressure.js'
-import { buildValidator } from '../plugins/validation.js'
+import { buildSerializer, buildValidator } from '../plugins/validation.js'
 import health from '../routes/health.js'
 import ready from '../routes/ready.js'
 import root from '../routes/root.js'
@@ -41,7 +41,7 @@ export async function buildApp({ logger, ...configOptions }: AppOptions = {}) {
     return503OnClosing: false,
     // A JSON API's largest body, as Express's JSON parser allows; a route that takes less says so.
     bodyLimit: 100 * 1024,
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
     // How often Node looks for requests that have not fully arrived within REQUEST_TIMEOUT (30 s by
     // default, which would let a request trickle in for up to 30 s more).
     http: { connectionsCheckingInterval: 1000 },

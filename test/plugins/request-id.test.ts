@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process'
 import t from 'tap'
 import { build } from '../helper.js'
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+const ownId = /^[0-9a-f]{16}-[0-9a-z]+$/
 
 t.test("keeps a router's request id and echoes it", async (t) => {
   const app = await build(t)
@@ -14,16 +15,33 @@ t.test("keeps a router's request id and echoes it", async (t) => {
 t.test('gives a request without an id one of its own, new each time', async (t) => {
   const app = await build(t)
   const [first, second] = await Promise.all([app.inject('/'), app.inject('/')])
-  t.match(first?.headers['x-request-id'], uuid)
-  t.match(second?.headers['x-request-id'], uuid)
+  t.match(first?.headers['x-request-id'], ownId)
+  t.match(second?.headers['x-request-id'], ownId)
   t.not(first?.headers['x-request-id'], second?.headers['x-request-id'])
+})
+
+t.test('two processes never give the same id', async (t) => {
+  const module = new URL('../../plugins/request-id.js', import.meta.url).href
+  const firstId = () =>
+    execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { genReqId } from '${module}'; console.log(genReqId({ headers: {} }))`,
+      ],
+      { encoding: 'utf8' },
+    ).trim()
+  const [one, other] = [firstId(), firstId()]
+  t.match(one, ownId)
+  t.not(one, other, 'the first id of each process differs')
 })
 
 t.test('replaces an id that is too long, empty or has characters outside the allowed set', async (t) => {
   const app = await build(t)
   for (const id of ['x'.repeat(201), '', 'a b', 'a,b', '<script>', 'a\tb']) {
     const res = await app.inject({ url: '/', headers: { 'x-request-id': id } })
-    t.match(res.headers['x-request-id'], uuid, JSON.stringify(id.slice(0, 40)))
+    t.match(res.headers['x-request-id'], ownId, JSON.stringify(id.slice(0, 40)))
   }
 })
 

@@ -5,7 +5,7 @@ import { logged, startServer, stop } from '../server-process.js'
 // One server for the file, logging everything it can: each test sends its requests, then waits for
 // the line of a last request of its own, after which every earlier line has been written.
 const server = await startServer(t, { env: { LOG_LEVEL: 'trace' } })
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
+const ownId = /^[0-9a-f]{16}-[0-9a-z]+$/
 
 async function send(path: string, headers: Record<string, string> = {}) {
   return fetch(`http://127.0.0.1:${server.port}${path}`, { headers })
@@ -41,7 +41,7 @@ t.test('replaces a forged or oversized request id with its own', async (t) => {
   for (const forged of ['a'.repeat(201), 'id with spaces', '"><script>', 'ünïcode']) {
     const res = await send('/', { 'x-request-id': forged })
     const id = res.headers.get('x-request-id') ?? ''
-    t.match(id, uuid, `${JSON.stringify(forged.slice(0, 20))} is replaced`)
+    t.match(id, ownId, `${JSON.stringify(forged.slice(0, 20))} is replaced`)
     ids.push(id)
   }
   const lines = await linesSoFar()
