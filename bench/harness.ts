@@ -85,7 +85,8 @@ function readLog(stdout: Readable) {
     partial = lines.pop() as string
     for (const line of lines)
       if (line.includes('"msg":"request completed"')) log.requestLines++
-      else log.otherLines.push(line)
+      // Fastify's default second line a request, as the CLI template logs it
+      else if (!line.includes('"msg":"incoming request"')) log.otherLines.push(line)
   })
   return log
 }

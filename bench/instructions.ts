@@ -52,7 +52,9 @@ async function count(program: Program): Promise<Count> {
   control('--dump')
   control('--instr=off')
   const url = `http://127.0.0.1:${port}/`
-  await load({ url, amount: warmup })
+  // Under callgrind, a request that compiles a schema on first use (plugins/validation.ts) may wait
+  // longer than autocannon's 10 seconds.
+  await load({ url, amount: warmup, timeout: 120 })
   control('--instr=on')
   control('--zero')
   await load({ url, amount: counted })

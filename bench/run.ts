@@ -6,28 +6,23 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type autocannon from 'autocannon'
 import { connections, type Log, load, median, type Program, start } from './harness.js'
-import {
-  type Figures,
-  type LoggingSummary,
-  loggingLine,
-  metrics,
-  type Ratio,
-  type Summary,
-  table,
-} from './table.js'
+import { type Figures, metrics, type Ratio, type Summary, tables } from './table.js'
 
-// npm run bench: this app and a bare Fastify baseline (bench/baseline.ts), each a fresh process on a
-// free loopback port, measured in turn, round after round; between them, the baseline logging each
-// request as the app does, to tell what logging costs from what the rest costs. Absolute figures
-// from a shared machine are noise; the ratio app/baseline within a round is the figure, and its
-// median over the rounds the result. `-- --quick` is a smoke run of a few seconds; `-- --rounds N`, `-- --output FILE`.
+// npm run bench: this app beside bare Fastify (bench/baseline.ts) as the baseline, bare Fastify
+// logging as Fastify does by default (`logger: true`, two lines a request), bare Fastify logging the
+// app's one line (what logging alone costs, apart from the rest of the starter), and, in a full run,
+// the official CLI template (bench/cli-template.ts). Each a fresh process on a free loopback port,
+// measured in turn, round after round. Absolute figures from a shared machine are noise; the ratio of
+// the app to each within a round is the figure, and its median over the rounds the result.
+// `-- --quick` is a smoke run of a few seconds, without the template; `-- --rounds N`,
+// `-- --output FILE`.
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string' },
     // Not tracked by git: a run changes nothing that is committed. docs/performance.md holds the
-    // table of the last full run.
+    // tables of the last full run.
     output: { type: 'string', default: fileURLToPath(new URL('../../bench/results.json', import.meta.url)) },
   },
 })
@@ -37,52 +32,51 @@ const profile = {
   ...(args.quick && { rounds: 1, seconds: 0.3, warmupSeconds: 0.2, fixedLoad: 1_000 }),
 }
 const rounds = Number(args.rounds ?? profile.rounds)
-const orders = [
-  ['baseline', 'logging', 'app'],
-  ['app', 'logging', 'baseline'],
-] as const
+const programs: Program[] = [
+  'app',
+  'baseline',
+  'logger',
+  'logging',
+  ...(args.quick ? [] : ['template' as const]),
+]
 
 interface Logged {
   answered: number
   logLines: number
 }
 interface Run extends Figures, Logged {}
-type LoggingRun = Pick<Figures, 'getRps' | 'getP99Ms'> & Logged
-type Round = { app: Run; baseline: Run; logging: LoggingRun }
+type Round = Partial<Record<Program, Run>>
 
 const perRound: Round[] = []
 for (let round = 1; round <= rounds; round++) {
-  // A B, then B A: whatever favours the first or the last of a round favours each program equally.
-  const measured: Partial<Round> = {}
-  for (const program of orders[round % 2] as (typeof orders)[number]) {
-    if (program === 'logging') measured.logging = await measureLogging()
-    else measured[program] = await measure(program)
-  }
-  const { app, baseline, logging } = measured as Round
-  perRound.push({ app, baseline, logging })
+  // In turn, then in reverse: whatever favours the first or the last of a round favours none.
+  const measured: Round = {}
+  for (const program of round % 2 ? programs : [...programs].reverse())
+    measured[program] = await measure(program)
+  perRound.push(measured)
+  const get = (program: Program) => (measured.app as Run).getRps / (measured[program] as Run).getRps
   console.error(
-    `round ${round}/${rounds}: GET / at ${(app.getRps / baseline.getRps).toFixed(2)} x the baseline`,
+    `round ${round}/${rounds}: GET / at ${get('baseline').toFixed(2)} x bare Fastify, ${get('logger').toFixed(2)} x logger: true`,
   )
 }
 
+const summary = Object.fromEntries(metrics.map(({ key }) => [key, summarise(key)])) as Record<
+  keyof Figures,
+  Summary
+>
 const results = {
   date: new Date().toISOString(),
   machine: `${cpus().length} x ${cpus().map((cpu) => cpu.model.trim())[0]}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()}`,
   node: process.version,
   profile: { ...profile, rounds, connections },
-  summary: Object.fromEntries(metrics.map(({ key }) => [key, summarise(key)])),
-  logging: {
-    getRps: median(perRound.map(({ logging }) => logging.getRps)),
-    vsBaseline: ratios(perRound.map(({ logging, baseline }) => logging.getRps / baseline.getRps)),
-    appVsLogging: ratios(perRound.map(({ app, logging }) => app.getRps / logging.getRps)),
-  } satisfies LoggingSummary,
+  programs,
+  summary,
   // Proof that the app logged as production does: one line per answered request.
-  appLogLinesPerRequest: median(perRound.map(({ app }) => app.logLines / app.answered)),
+  appLogLinesPerRequest: median(perRound.map(({ app }) => (app as Run).logLines / (app as Run).answered)),
   perRound,
 }
 writeFileSync(args.output, `${JSON.stringify(results, null, 2)}\n`)
-console.log(table(results.summary as Record<keyof Figures, Summary>))
-console.log(`\n${loggingLine(results.logging)}`)
+console.log(tables(summary, programs))
 console.log(
   `\n${results.date.slice(0, 10)}, ${results.machine}, Node ${results.node}, ${rounds} rounds;`,
   `the app logged ${results.appLogLinesPerRequest.toFixed(3)} lines per request.`,
@@ -130,21 +124,6 @@ async function measure(program: Program): Promise<Run> {
   }
 }
 
-/** Bare Fastify logging as the app does, on GET / alone: what logging costs, apart from the rest. */
-async function measureLogging(): Promise<LoggingRun> {
-  const { port, child, exited, log } = await start('logging')
-  const get = { url: `http://127.0.0.1:${port}/` }
-  const warmup = await load({ ...get, duration: profile.warmupSeconds })
-  const gets = await load({ ...get, duration: profile.seconds })
-  child.kill('SIGTERM')
-  assert.equal(await exited, 0, 'logging exited with an error')
-  return {
-    getRps: gets.requests.average,
-    getP99Ms: gets.latency.p99,
-    ...(await logged('logging', log, [warmup, gets])),
-  }
-}
-
 // A program that logs is measured logging as in production: a line for every request it answered (a
 // few more come from requests answered after the load generator stopped counting).
 async function logged(program: Program, log: Log, loads: autocannon.Result[]): Promise<Logged> {
@@ -159,10 +138,18 @@ async function logged(program: Program, log: Log, loads: autocannon.Result[]): P
 }
 
 function summarise(key: keyof Figures): Summary {
+  const of = (program: Program) => perRound.map((round) => (round[program] as Run)[key])
+  const app = of('app')
   return {
-    app: median(perRound.map((round) => round.app[key])),
-    baseline: median(perRound.map((round) => round.baseline[key])),
-    ...ratios(perRound.map((round) => round.app[key] / round.baseline[key])),
+    medians: Object.fromEntries(programs.map((program) => [program, median(of(program))])),
+    vs: Object.fromEntries(
+      programs
+        .filter((program) => program !== 'app')
+        .map((program) => [
+          program,
+          ratios(of(program).map((value, round) => (app[round] as number) / value)),
+        ]),
+    ),
   }
 }
 

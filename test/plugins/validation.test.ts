@@ -38,3 +38,24 @@ t.test('a JSON body is validated as sent', async (t) => {
     t.same(res.json(), { statusCode: 400, error: 'Bad Request', code: 'FST_ERR_VALIDATION', message })
   }
 })
+
+t.test(
+  'a schema is compiled on first use: one Ajv cannot compile fails its route, not the start',
+  async (t) => {
+    const app = await build(t)
+    const Unknown = { type: 'object', properties: { n: { type: 'integr' } } } as const
+    app.post('/broken', { schema: { body: Unknown } }, async () => ({}))
+    app.post('/sound', { schema: { body: { type: 'object' } } }, async () => ({ ok: true }))
+    await app.ready()
+    const broken = await app.inject({ method: 'POST', url: '/broken', payload: { n: 1 } })
+    t.equal(broken.statusCode, 500)
+    t.equal((await app.inject({ method: 'POST', url: '/sound', payload: {} })).statusCode, 200)
+  },
+)
+
+t.test('a response is serialised by its schema, compiled on first use', async (t) => {
+  const app = await build(t)
+  const Only = { type: 'object', properties: { kept: { type: 'integer' } } } as const
+  app.get('/only', { schema: { response: { 200: Only } } }, async () => ({ kept: 7, dropped: true }))
+  for (const _ of [1, 2]) t.same((await app.inject('/only')).json(), { kept: 7 })
+})
