@@ -7,8 +7,9 @@ type Validate = ReturnType<ReturnType<Pool>>
 
 // Fastify's schema compilers, given at construction. Fastify compiles every route's schemas as the
 // app starts; these compile each the first time a request needs it, so that starting costs nothing
-// per route (a fifth of the app's startup, measured by npm run bench:instructions). A schema that
-// cannot be compiled fails the first request that needs it, with a 500, and the test of its route.
+// per route (it was a fifth of the instructions the app took to start, counted as npm run
+// bench:instructions counts them). A schema that cannot be compiled fails the first request that
+// needs it, with a 500, and the test of its route.
 
 /**
  * Validators. Fastify validates every part of a request with one Ajv, which converts types and drops
