@@ -28,7 +28,7 @@ export interface Summary {
 }
 type Summaries = Record<keyof Figures, Summary>
 
-export const programLabels: Record<Program, string> = {
+const programLabels: Record<Program, string> = {
   app: 'App',
   baseline: 'Bare Fastify',
   logger: 'Bare, `logger: true`',
