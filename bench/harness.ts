@@ -13,7 +13,8 @@ import { cliTemplate } from './cli-template.js'
 
 const compiled = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export const programs = {
-  app: [compiled('../src/server.js')],
+  /** The web process as the Procfile runs it. */
+  app: ['--enable-source-maps', compiled('../server.js')],
   baseline: [compiled('./baseline.js')],
   /** Bare Fastify logging each request as the app does. */
   logging: [compiled('./baseline.js'), '--request-log'],

@@ -43,8 +43,9 @@ export async function startEmbeddedDatabase(dir: string) {
   }
 }
 
-// The process's file is this one's neighbour: compiled in dist/, or the source under tsx (npm run
-// dev), whose loader the process inherits with Node's options.
+// The process's file is this one's neighbour: compiled in dist/plugins/, bundled beside the server
+// in dist/ (scripts/bundle.js), or the source under tsx (npm run dev), whose loader the process
+// inherits with Node's options.
 const program = fileURLToPath(
   new URL(`./embedded-database-process${extname(import.meta.url)}`, import.meta.url),
 )

@@ -11,8 +11,14 @@ import { ConfigSchema } from '../plugins/config.js'
 import { withoutLoadShedding } from './helper.js'
 
 // The compiled programs beside this compiled test, run as the Procfile runs them: real processes
-// with real sockets and real signals.
-const programs = { server: '../src/server.js', release: '../src/release.js' }
+// with real sockets and real signals. The Procfile's web process is the server bundled in one file
+// (scripts/bundle.js); the tests run it as `bundle`, and otherwise run the server as tsc compiled it,
+// module by module, the same code, where coverage can see it.
+const programs = {
+  server: { nodeOptions: [], path: '../src/server.js' },
+  bundle: { nodeOptions: ['--enable-source-maps'], path: '../server.js' },
+  release: { nodeOptions: [], path: '../src/release.js' },
+}
 
 export type Fixture =
   | 'slow-route'
@@ -55,13 +61,17 @@ export function spawnServer(t: Test, options: SpawnOptions = {}) {
   for (const name of Object.keys(ConfigSchema.properties)) {
     if (!(name in env)) delete environment[name]
   }
-  if (program === 'server') Object.assign(environment, withoutLoadShedding, env)
+  if (program !== 'release') Object.assign(environment, withoutLoadShedding, env)
   const preloads = fixtures.flatMap((name) => [
     '--import',
     new URL(`fixtures/${name}.js`, import.meta.url).href,
   ])
-  const programPath = fileURLToPath(new URL(programs[program], import.meta.url))
-  const argv = [...wrapper, process.execPath, ...preloads, programPath]
+  const { nodeOptions, path } = programs[program]
+  const programPath = fileURLToPath(new URL(path, import.meta.url))
+  // tap gives every process a test starts its loader in NODE_OPTIONS, which turns source maps on; and
+  // its coverage leaves out a file mapped to node_modules. The bundle runs without it, as in production.
+  const withoutTap = program === 'bundle' ? ['env', '-u', 'NODE_OPTIONS'] : []
+  const argv = [...wrapper, ...withoutTap, process.execPath, ...nodeOptions, ...preloads, programPath]
   // In a process group of its own, so that what it starts goes with it.
   const child = spawn(argv.shift() as string, argv, {
     cwd: cwd ?? emptyFolder(t),
