@@ -13,8 +13,10 @@ import { cliTemplate } from './cli-template.js'
 
 const compiled = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export const programs = {
-  /** The web process as the Procfile runs it. */
+  /** The web process as the Procfile runs it: bundled (scripts/bundle.js), with its source map. */
   app: ['--enable-source-maps', compiled('../server.js')],
+  /** The same server as tsc compiles it, module by module: what bundling earns. */
+  modules: [compiled('../src/server.js')],
   baseline: [compiled('./baseline.js')],
   /** Bare Fastify logging each request as the app does. */
   logging: [compiled('./baseline.js'), '--request-log'],

@@ -22,7 +22,7 @@ interface Count {
   startup: number
   perRequest: number
 }
-const programs = ['baseline', 'logger', 'logging', 'app'] as const
+const programs = ['baseline', 'logger', 'logging', 'modules', 'app'] as const
 const counts = {} as Record<(typeof programs)[number], Count>
 for (const program of programs) counts[program] = await count(program)
 
@@ -38,13 +38,14 @@ for (const { program, startup, perRequest } of Object.values(counts))
 
 // The app against Fastify's default logging (two lines a request) and against bare Fastify logging
 // the app's one line, with the targets of docs/performance.md.
-const { app, logger, logging } = counts
+const { app, logger, logging, modules } = counts
 const against = (value: number, of: number, target: number) =>
   `${(value / of).toFixed(2)} × (target ≤ ${target}: ${value / of <= target ? 'met' : 'missed'})`
 console.log(
   `\nThe app to listening: ${against(app.startup, logger.startup, 1.1)} bare Fastify with logger: true.`,
   `\nThe app per GET /: ${against(app.perRequest, logger.perRequest, 0.8)} bare Fastify with logger: true,`,
   `${against(app.perRequest, logging.perRequest, 1.05)} bare Fastify logging the app's line.`,
+  `\nBundled, the app to listening: ${(app.startup / modules.startup).toFixed(2)} × the app not bundled.`,
 )
 
 /** The instructions from spawn to listening, then those of the counted requests, each dumped apart. */

@@ -30,6 +30,7 @@ type Summaries = Record<keyof Figures, Summary>
 
 const programLabels: Record<Program, string> = {
   app: 'App',
+  modules: 'App, not bundled',
   baseline: 'Bare Fastify',
   logger: 'Bare, `logger: true`',
   logging: "Bare, the app's log line",
