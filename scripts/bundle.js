@@ -6,6 +6,7 @@
 // which runs this file. Left as imports, resolved in node_modules when the server runs: every other
 // package, and so any a user adds, which then behaves in production as in development and tests, and
 // the packages our code imports on first use (the API docs, the database driver), loaded when needed.
+import { readdirSync } from 'node:fs'
 import { build } from 'esbuild'
 
 const bundled = new Set([
@@ -23,12 +24,16 @@ const bundled = new Set([
 ])
 
 await build({
-  // The embedded database's process is forked from the file beside the server's (embedded-database.ts).
-  entryPoints: {
-    server: 'src/server.ts',
-    'embedded-database-process': 'plugins/embedded-database-process.ts',
-  },
+  // A plugin's own process (plugins/*-process.ts, as the embedded database's) is forked from the file
+  // of its name beside the server's.
+  entryPoints: [
+    'src/server.ts',
+    ...readdirSync('plugins')
+      .filter((file) => file.endsWith('-process.ts'))
+      .map((file) => `plugins/${file}`),
+  ],
   outdir: 'dist',
+  entryNames: '[name]',
   bundle: true,
   platform: 'node',
   format: 'esm',
