@@ -49,12 +49,13 @@ export async function start(
   } = {},
 ) {
   const port = await freePort()
-  const spawned = performance.now()
   const preloads = ['./routes.js', ...preload].flatMap((path) => [
     '--import',
     new URL(path, import.meta.url).href,
   ])
+  // Before the clock starts: the CLI template is generated and built on its first use.
   const argv = [...under, process.execPath, ...nodeOptions, ...preloads, ...programs[program]]
+  const spawned = performance.now()
   const child = spawn(argv[0] as string, argv.slice(1), {
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
