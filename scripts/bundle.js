@@ -38,7 +38,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // Stack traces need the mappings alone: the sources are in the build, beside the map.
   sourcemap: true,
+  sourcesContent: false,
   logLevel: 'warning',
   // Packages written as CommonJS call require(), which an ES module has not.
   banner: {
