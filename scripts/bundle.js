@@ -24,6 +24,8 @@ const bundled = new Set([
   'pino',
 ])
 
+const inPackage = /[\\/]node_modules[\\/]/
+
 await build({
   // A plugin's own process (plugins/*-process.ts, as the embedded database's) is forked from the file
   // of its name beside the server's.
@@ -52,9 +54,7 @@ await build({
       name: 'bundle-only-the-starters-packages',
       setup(build) {
         build.onResolve({ filter: /^[^./]/ }, ({ path, importer }) =>
-          importer.includes('/node_modules/') || bundled.has(packageName(path))
-            ? undefined
-            : { external: true },
+          inPackage.test(importer) || bundled.has(packageName(path)) ? undefined : { external: true },
         )
       },
     },
