@@ -10,6 +10,14 @@ import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogContro
 export class RequestLog extends LogController {
   override incomingRequest() {}
 
+  // For a route registered before plugins/error-handler.ts (by a plugin preloaded or registered
+  // first), the same as that handler: a client error needs no line besides the request's, where
+  // Fastify's logs its stack, which a hostile client could make the server format at every request;
+  // a server error is a bug, logged with its stack.
+  override defaultErrorLog(error: Error, _request: FastifyRequest, reply: FastifyReply) {
+    if (reply.statusCode >= 500) reply.log.error({ err: error }, 'request failed')
+  }
+
   override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply) {
     reply.log.info(
       {

@@ -1,6 +1,8 @@
 import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
 import t from 'tap'
+import { RequestLog } from '../src/request-log.js'
 import { build, captureLogs } from './helper.js'
 
 // One line per request that reaches the server, parsed or not, with nothing secret in it, at every
@@ -82,4 +84,24 @@ t.test('a very long URL is logged cut short', async (t) => {
   const url = `/search?q=${'a'.repeat(10_000)}`
   const logged = await linesOf(() => fetch(`http://127.0.0.1:${port}${url}`))
   t.equal(logged[0]?.url, `${url.slice(0, 2048)}…`)
+})
+
+t.test("a route outside the app's error handler logs its errors as the handler does", async (t) => {
+  const { logger, lines } = captureLogs()
+  const bare = Fastify({ loggerInstance: logger, logController: new RequestLog() })
+  bare.get('/refused', async () => {
+    throw Object.assign(new Error('what the client got wrong'), { statusCode: 422 })
+  })
+  bare.get('/broken', async () => {
+    throw new Error('a bug')
+  })
+  t.teardown(() => bare.close())
+  t.equal((await bare.inject('/refused')).statusCode, 422)
+  t.match(lines, [{ msg: 'request completed', statusCode: 422 }], 'a client error: the request line')
+  t.equal(lines.length, 1, 'and no other')
+  t.equal((await bare.inject('/broken')).statusCode, 500)
+  t.match(lines.slice(1), [
+    { level: 50, msg: 'request failed', err: { message: 'a bug', stack: /Error: a bug/ } },
+    { msg: 'request completed', statusCode: 500 },
+  ])
 })
