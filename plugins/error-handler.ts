@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import type { FastifyError, FastifySchemaValidationError } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
 
 /** What every error answer looks like; routes declare it for each 4xx they can send. */
@@ -24,10 +24,8 @@ export default fp(
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const statusCode = isHttpError(error.statusCode) ? error.statusCode : 500
       const body = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' }
-      if (statusCode >= 500) {
-        if (error.name !== 'FastifyError') request.log.error({ err: error }, 'request failed')
-        return reply.code(statusCode).send({ ...body, message: body.error })
-      }
+      logIfBug(error, statusCode, request.log)
+      if (statusCode >= 500) return reply.code(statusCode).send({ ...body, message: body.error })
       return reply.code(statusCode).send({ ...body, code: error.code, message: error.message })
     })
     // Fastify's own 404 logs a line of its own, besides the request's.
@@ -42,6 +40,14 @@ export default fp(
   },
   { name: 'errorHandler' },
 )
+
+/**
+ * A server error the app did not declare is a bug, logged with its stack; any other error needs no
+ * line besides the request's: no client can make the server format a stack.
+ */
+export function logIfBug(error: Error, statusCode: number, log: FastifyBaseLogger) {
+  if (statusCode >= 500 && error.name !== 'FastifyError') log.error({ err: error }, 'request failed')
+}
 
 function isHttpError(statusCode: number | undefined): statusCode is number {
   return statusCode !== undefined && statusCode >= 400 && statusCode <= 599

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import { logIfBug } from '../plugins/error-handler.js'
 
 // One log line per request that reaches the server, once it has been answered: method, url, status,
 // response time, client address and, through the request's logger, the request id. Fastify's own
@@ -11,11 +12,10 @@ export class RequestLog extends LogController {
   override incomingRequest() {}
 
   // For a route registered before plugins/error-handler.ts (by a plugin preloaded or registered
-  // first), the same as that handler: a client error needs no line besides the request's, where
-  // Fastify's logs its stack, which a hostile client could make the server format at every request;
-  // a server error is a bug, logged with its stack.
+  // first), the same as that handler, where Fastify's logs every error with its stack, which a
+  // hostile client could make the server format at every request.
   override defaultErrorLog(error: Error, _request: FastifyRequest, reply: FastifyReply) {
-    if (reply.statusCode >= 500) reply.log.error({ err: error }, 'request failed')
+    logIfBug(error, reply.statusCode, reply.log)
   }
 
   override requestCompleted(_error: unknown, request: FastifyRequest, reply: FastifyReply) {
