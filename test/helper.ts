@@ -33,3 +33,6 @@ export const withoutLoadShedding = {
   OVERLOAD_RSS: '0',
   OVERLOAD_HEAP_USED: '0',
 }
+
+/** A request id of the app's own (plugins/request-id.ts): the process's prefix, a dash, a counter. */
+export const ownRequestId = /^[0-9a-f]{16}-[0-9a-z]+$/

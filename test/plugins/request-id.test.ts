@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import t from 'tap'
-import { build } from '../helper.js'
-
-const ownId = /^[0-9a-f]{16}-[0-9a-z]+$/
+import { build, ownRequestId as ownId } from '../helper.js'
 
 t.test("keeps a router's request id and echoes it", async (t) => {
   const app = await build(t)

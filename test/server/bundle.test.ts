@@ -7,11 +7,13 @@ import { spawnServer, startServer, stop } from '../server-process.js'
 t.jobs = 2
 
 t.test('the bundle serves the app and drains on SIGTERM', async (t) => {
-  const server = await startServer(t, { program: 'bundle' })
+  const origin = 'https://app.example'
+  const server = await startServer(t, { program: 'bundle', env: { CORS_ORIGIN: origin } })
   const url = (path: string) => `http://127.0.0.1:${server.port}${path}`
-  const root = await fetch(url('/'), { headers: { accept: 'application/json' } })
+  const root = await fetch(url('/'), { headers: { accept: 'application/json', origin } })
   t.equal(root.status, 200)
   t.equal(root.headers.get('x-content-type-options'), 'nosniff', 'with the security headers')
+  t.equal(root.headers.get('access-control-allow-origin'), origin, 'and CORS')
   t.equal((await fetch(url('/ready'))).status, 200)
   const missing = await fetch(url('/nowhere'))
   t.equal(missing.status, 404)

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import { ownRequestId as ownId } from '../helper.js'
 import { logged, startServer, stop } from '../server-process.js'
 
 // One server for the file, logging everything it can: each test sends its requests, then waits for
 // the line of a last request of its own, after which every earlier line has been written.
 const server = await startServer(t, { env: { LOG_LEVEL: 'trace' } })
-const ownId = /^[0-9a-f]{16}-[0-9a-z]+$/
 
 async function send(path: string, headers: Record<string, string> = {}) {
   return fetch(`http://127.0.0.1:${server.port}${path}`, { headers })
